@@ -1,0 +1,1 @@
+"""Event-sourced aggregates: one module per kind of case, plus accounts."""

@@ -1,0 +1,98 @@
+"""What every Tracker aggregate shares: who acted, when, and corrections with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate
+
+from tracker.clock import SHANGHAI
+from tracker.errors import DateOutOfOrder, FutureDate, InvalidValue, MissingValue, WrongStage
+
+
+@dataclass(frozen=True)
+class Act:
+    """The acting user and the recording time of one command.
+
+    Recording time is separate from the business dates the law cares about;
+    both are injected so that tests can move them.
+    """
+
+    actor: str
+    at: datetime
+
+    @property
+    def today(self) -> date:
+        return self.at.astimezone(SHANGHAI).date()
+
+
+def require_text(field: str, value: str) -> str:
+    """Refuse blank free text: a reason nobody wrote is no reason."""
+    text = value.strip()
+    if not text:
+        raise MissingValue(field=field)
+    return text
+
+
+def require_past(act: Act, field: str, value: date) -> date:
+    """Back-entering is normal; a business date in the future is not."""
+    if value > act.today:
+        raise FutureDate(field=field, value=value)
+    return value
+
+
+def require_order(field: str, value: date, earlier_field: str, earlier: date | None) -> date:
+    if earlier is not None and value < earlier:
+        raise DateOutOfOrder(field=field, value=value, earlier_field=earlier_field, earlier=earlier)
+    return value
+
+
+class TrackedAggregate(Aggregate):
+    """Base of every aggregate: each event names its actor; corrections carry a reason."""
+
+    # Field name -> validator returning the normalised value; empty means no corrections.
+    CORRECTABLE: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
+
+    class Event(Aggregate.Event):
+        actor: str
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    class Corrected(Event):
+        """Registration details put right; the old values stay in the earlier events."""
+
+        changes: dict[str, Any]
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            for field, value in self.changes.items():
+                setattr(aggregate, field, value)
+
+    def _trigger(self, event_class: type[Aggregate.Event], act: Act, **fields: Any) -> None:
+        self.trigger_event(event_class, actor=act.actor, timestamp=act.at, **fields)
+
+    def _require_stage(self, action: str, *stages: Any) -> None:
+        stage = getattr(self, "stage")  # noqa: B009 - every subclass defines a stage
+        if stage not in stages:
+            raise WrongStage(action=action, stage=stage.value)
+
+    def correct(self, act: Act, reason: str, changes: Mapping[str, Any]) -> None:
+        """Correct registration details; only the fields listed in CORRECTABLE."""
+        reason = require_text("reason", reason)
+        if not changes:
+            raise MissingValue(field="changes")
+        normalised: dict[str, Any] = {}
+        for field, value in changes.items():
+            validator = self.CORRECTABLE.get(field)
+            if validator is None:
+                raise InvalidValue(field=field, problem="not correctable")
+            new = validator(value)
+            if new != getattr(self, field):
+                normalised[field] = new
+        if not normalised:
+            raise InvalidValue(field="changes", problem="nothing differs from the record")
+        self._trigger(self.Corrected, act, changes=normalised, reason=reason)

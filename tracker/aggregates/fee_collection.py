@@ -1,0 +1,329 @@
+"""A social maintenance fee case (社会抚养费征收), from assessment to closing.
+
+Order 357 (2002) governs assessment, instalments and the 2‰ monthly late
+fee; the 2021-08-20 amendment of the Population and Family Planning Law
+abolished the fee: no assessment or enforcement from the cut-off, no late
+fee after it, and open cases may be closed as ceased (停止征收).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+from uuid import uuid4
+
+from tracker import deadlines
+from tracker.aggregates.base import (
+    Act,
+    TrackedAggregate,
+    require_order,
+    require_past,
+    require_text,
+)
+from tracker.errors import DomainError, InvalidValue, LimitExpired
+from tracker.late_fees import Due, Payment, late_fee
+from tracker.money import Money
+from tracker.person import Person
+
+PAYMENT_DAYS = 30
+INSTALMENT_REQUEST_DAYS = 30
+
+
+class FeeStage(Enum):
+    ASSESSED = "assessed"
+    PAID = "paid"
+    WRITTEN_OFF = "written_off"
+    CEASED = "ceased"
+
+
+class ChallengeKind(Enum):
+    REVIEW = "review"  # 行政复议
+    LAWSUIT = "lawsuit"  # 行政诉讼
+
+
+@dataclass(frozen=True)
+class Instalment:
+    due_on: date
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    amount: Money
+    paid_on: date
+
+
+class AssessmentAfterAbolition(DomainError):
+    template = "the fee was abolished from {cutoff}; no assessment decided on {decided_on}"
+
+
+class EnforcementAfterAbolition(DomainError):
+    template = "the fee was abolished from {cutoff}; enforcement is no longer possible"
+
+
+class NotYetAbolished(DomainError):
+    template = "a case can be closed as ceased only from the abolition on {cutoff}"
+
+
+class NotYetDue(DomainError):
+    template = "payment is due until {due_on}; enforcement comes after"
+
+
+class Overpayment(DomainError):
+    template = "the payment {amount} exceeds the outstanding {outstanding}"
+
+
+class ScheduleMismatch(DomainError):
+    template = "the instalments sum to {total}, the outstanding balance is {outstanding}"
+
+
+class PlanAlreadyApproved(DomainError):
+    template = "an instalment plan was already approved"
+
+
+def _positive(field: str, amount: Money) -> Money:
+    if amount.fen <= 0:
+        raise InvalidValue(field=field, problem="must be more than zero")
+    return amount
+
+
+class FeeCollection(TrackedAggregate):
+    class Assessed(TrackedAggregate.Created):
+        decision_number: str
+        liable_parties: tuple[Person, ...]
+        community: str
+        amount: Money
+        decided_on: date
+        served_on: date
+
+    class InstalmentPlanApproved(TrackedAggregate.Event):
+        applied_on: date
+        approved_on: date
+        schedule: tuple[Instalment, ...]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.instalments = tuple(self.schedule)
+
+    class PaymentReceived(TrackedAggregate.Event):
+        receipt_number: str
+        amount: Money
+        paid_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            receipt = Receipt(self.receipt_number, self.amount, self.paid_on)
+            aggregate.receipts = (*aggregate.receipts, receipt)
+            if aggregate.outstanding.is_zero:
+                aggregate.stage = FeeStage.PAID
+                aggregate.closed_on = self.paid_on
+
+    class ChallengeFiled(TrackedAggregate.Event):
+        kind: ChallengeKind
+        filed_on: date
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.challenges = (*aggregate.challenges, (self.kind, self.filed_on))
+
+    class EnforcementApplied(TrackedAggregate.Event):
+        applied_on: date
+        court: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.enforcement_applied_on = self.applied_on
+
+    class WrittenOff(TrackedAggregate.Event):
+        written_off_on: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.stage = FeeStage.WRITTEN_OFF
+            aggregate.closed_on = self.written_off_on
+
+    class Ceased(TrackedAggregate.Event):
+        ceased_on: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.stage = FeeStage.CEASED
+            aggregate.closed_on = self.ceased_on
+
+    def __init__(
+        self,
+        actor: str,
+        decision_number: str,
+        liable_parties: tuple[Person, ...],
+        community: str,
+        amount: Money,
+        decided_on: date,
+        served_on: date,
+    ) -> None:
+        self.registered_by = actor
+        self.decision_number = decision_number
+        self.liable_parties = tuple(liable_parties)
+        self.community = community
+        self.amount = amount
+        self.decided_on = decided_on
+        self.served_on = served_on
+        self.stage = FeeStage.ASSESSED
+        self.instalments: tuple[Instalment, ...] = ()
+        self.receipts: tuple[Receipt, ...] = ()
+        self.challenges: tuple[tuple[ChallengeKind, date], ...] = ()
+        self.enforcement_applied_on: date | None = None
+        self.closed_on: date | None = None
+
+    @classmethod
+    def assess(
+        cls,
+        act: Act,
+        *,
+        decision_number: str,
+        liable_parties: tuple[Person, ...],
+        community: str,
+        amount: Money,
+        decided_on: date,
+        served_on: date,
+        abolished_on: date,
+    ) -> FeeCollection:
+        if decided_on >= abolished_on:
+            raise AssessmentAfterAbolition(cutoff=abolished_on, decided_on=decided_on)
+        if not liable_parties:
+            raise InvalidValue(field="liable_parties", problem="at least one liable party")
+        require_past(act, "served_on", served_on)
+        return cls._create(
+            cls.Assessed,
+            id=uuid4(),
+            actor=act.actor,
+            timestamp=act.at,
+            decision_number=require_text("decision_number", decision_number),
+            liable_parties=tuple(p.identified() for p in liable_parties),
+            community=community,
+            amount=_positive("amount", amount),
+            decided_on=decided_on,
+            served_on=require_order("served_on", served_on, "decided_on", decided_on),
+        )
+
+    # -- derived facts ---------------------------------------------------------
+
+    @property
+    def due_on(self) -> date:
+        return deadlines.calendar_limit(self.served_on, PAYMENT_DAYS)
+
+    @property
+    def instalment_request_limit(self) -> date:
+        return deadlines.calendar_limit(self.served_on, INSTALMENT_REQUEST_DAYS)
+
+    @property
+    def paid(self) -> Money:
+        return sum((r.amount for r in self.receipts), Money.zero())
+
+    @property
+    def outstanding(self) -> Money:
+        return self.amount - self.paid
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage is FeeStage.ASSESSED
+
+    @property
+    def dues(self) -> tuple[Due, ...]:
+        if self.instalments:
+            return tuple(Due(i.due_on, i.amount) for i in self.instalments)
+        return (Due(self.due_on, self.amount),)
+
+    def late_fee(self, as_of: date, abolished_on: date) -> Money:
+        """Late fee as of a date: nothing accrues from the abolition or after closing."""
+        stop = abolished_on if self.closed_on is None else min(abolished_on, self.closed_on)
+        payments = tuple(Payment(r.paid_on, r.amount) for r in self.receipts)
+        return late_fee(self.dues, payments, as_of=as_of, stop_on=stop)
+
+    # -- commands --------------------------------------------------------------
+
+    def approve_instalments(
+        self,
+        act: Act,
+        applied_on: date,
+        approved_on: date,
+        schedule: tuple[Instalment, ...],
+    ) -> None:
+        self._require_stage("approve instalments", FeeStage.ASSESSED)
+        if self.instalments:
+            raise PlanAlreadyApproved()
+        require_past(act, "approved_on", approved_on)
+        require_order("applied_on", applied_on, "served_on", self.served_on)
+        require_order("approved_on", approved_on, "applied_on", applied_on)
+        if applied_on > self.instalment_request_limit:
+            raise LimitExpired(action="apply for instalments", limit=self.instalment_request_limit)
+        if len(schedule) < 2:
+            raise InvalidValue(field="schedule", problem="at least two instalments")
+        previous = approved_on
+        for instalment in schedule:
+            _positive("amount", instalment.amount)
+            if instalment.due_on <= previous:
+                raise InvalidValue(field="schedule", problem="due dates must rise after approval")
+            previous = instalment.due_on
+        total = sum((i.amount for i in schedule), Money.zero())
+        if total != self.outstanding:
+            raise ScheduleMismatch(total=total, outstanding=self.outstanding)
+        self._trigger(
+            self.InstalmentPlanApproved,
+            act,
+            applied_on=applied_on,
+            approved_on=approved_on,
+            schedule=tuple(schedule),
+        )
+
+    def record_payment(self, act: Act, receipt_number: str, amount: Money, paid_on: date) -> None:
+        """Receipt numbers are unique across cases: the application checks that."""
+        self._require_stage("record a payment", FeeStage.ASSESSED)
+        _positive("amount", amount)
+        if amount > self.outstanding:
+            raise Overpayment(amount=amount, outstanding=self.outstanding)
+        require_past(act, "paid_on", paid_on)
+        require_order("paid_on", paid_on, "decided_on", self.decided_on)
+        self._trigger(
+            self.PaymentReceived,
+            act,
+            receipt_number=require_text("receipt_number", receipt_number),
+            amount=amount,
+            paid_on=paid_on,
+        )
+
+    def file_challenge(self, act: Act, kind: ChallengeKind, filed_on: date, note: str) -> None:
+        """Recorded only: a review or lawsuit does not suspend collection."""
+        require_past(act, "filed_on", filed_on)
+        require_order("filed_on", filed_on, "served_on", self.served_on)
+        self._trigger(
+            self.ChallengeFiled, act, kind=ChallengeKind(kind), filed_on=filed_on, note=note.strip()
+        )
+
+    def apply_enforcement(self, act: Act, applied_on: date, court: str, abolished_on: date) -> None:
+        self._require_stage("apply for enforcement", FeeStage.ASSESSED)
+        require_past(act, "applied_on", applied_on)
+        if applied_on >= abolished_on:
+            raise EnforcementAfterAbolition(cutoff=abolished_on)
+        if applied_on <= self.due_on:
+            raise NotYetDue(due_on=self.due_on)
+        self._trigger(
+            self.EnforcementApplied, act, applied_on=applied_on, court=require_text("court", court)
+        )
+
+    def write_off(self, act: Act, written_off_on: date, reason: str) -> None:
+        self._require_stage("write off", FeeStage.ASSESSED)
+        require_past(act, "written_off_on", written_off_on)
+        require_order("written_off_on", written_off_on, "decided_on", self.decided_on)
+        self._trigger(
+            self.WrittenOff,
+            act,
+            written_off_on=written_off_on,
+            reason=require_text("reason", reason),
+        )
+
+    def cease(self, act: Act, ceased_on: date, reason: str, abolished_on: date) -> None:
+        self._require_stage("close as ceased", FeeStage.ASSESSED)
+        require_past(act, "ceased_on", ceased_on)
+        if ceased_on < abolished_on:
+            raise NotYetAbolished(cutoff=abolished_on)
+        self._trigger(self.Ceased, act, ceased_on=ceased_on, reason=require_text("reason", reason))

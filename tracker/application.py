@@ -1,0 +1,116 @@
+"""The Tracker application: one per process, holding the store, the clock and the policy.
+
+Command and query methods live in the services (``app.petitions``,
+``app.approvals``, ``app.fees``, ``app.accounts``, ``app.audit``); this
+module holds what they share: loading a case within the user's scope,
+saving with concurrency mapped to a domain error, and the acting context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from tracker.aggregates.base import Act, TrackedAggregate
+from tracker.clock import Clock, SystemClock
+from tracker.errors import CaseNotFound, ConcurrentChange
+from tracker.policy import Policy
+from tracker.settings import Settings
+from tracker.transcodings import register_all
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import JSONTranscoder
+
+    from tracker.permissions import Principal
+
+T = TypeVar("T", bound=TrackedAggregate)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command wrote: the case, its new version, and the store position reached."""
+
+    case_id: UUID
+    version: int
+    position: int
+
+
+class Tracker(Application[UUID]):
+    name = "Tracker"
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock | None = None,
+        policy: Policy | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self.policy = policy or Policy.load(self.settings.policy_file)
+        super().__init__(env={**self.settings.eventsourcing_env(), **(env or {})})
+        # Imported here: the services import this module for Recorded and Tracker.
+        from tracker.services.accounts import Accounts
+        from tracker.services.approvals import Approvals
+        from tracker.services.audit import Audit
+        from tracker.services.fees import Fees
+        from tracker.services.petitions import Petitions
+
+        self.accounts = Accounts(self)
+        self.petitions = Petitions(self)
+        self.approvals = Approvals(self)
+        self.fees = Fees(self)
+        self.audit = Audit(self)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_all(transcoder)
+
+    def act(self, who: Principal | str) -> Act:
+        actor = who if isinstance(who, str) else who.username
+        return Act(actor=actor, at=self.clock.now())
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def load(
+        self,
+        kind: type[T],
+        case_id: UUID,
+        who: Principal | None,
+        *,
+        expected_version: int | None = None,
+        version: int | None = None,
+    ) -> T:
+        """A case the user may see, else CaseNotFound; stale forms get ConcurrentChange."""
+        try:
+            aggregate: Any = self.repository.get(case_id, version=version)
+        except AggregateNotFoundError:
+            raise CaseNotFound(case_id=case_id) from None
+        if not isinstance(aggregate, kind):
+            raise CaseNotFound(case_id=case_id)
+        community = getattr(aggregate, "community", None)
+        if who is not None and community is not None and not who.sees(community):
+            raise CaseNotFound(case_id=case_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConcurrentChange(case_id=case_id)
+        return aggregate
+
+    def commit(self, primary: TrackedAggregate, *others: TrackedAggregate) -> Recorded:
+        """Save in one transaction; a concurrent writer's conflict writes nothing."""
+        try:
+            recordings = self.save(primary, *others)
+        except IntegrityError:
+            raise ConcurrentChange(case_id=primary.id) from None
+        position = max((r.notification.id for r in recordings), default=0)
+        return Recorded(case_id=primary.id, version=primary.version, position=position)

@@ -1,0 +1,31 @@
+"""A named party to a case: petitioner, spouse or liable party."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.errors import MissingValue
+from tracker.resident_id import ResidentId
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    id_number: ResidentId | None = None
+
+    def __post_init__(self) -> None:
+        name = " ".join(self.name.split())
+        if not name:
+            raise MissingValue(field="name")
+        object.__setattr__(self, "name", name)
+
+    @property
+    def masked_name(self) -> str:
+        """张三丰 -> 张**: enough to recognise a case, not enough to identify a person."""
+        return self.name[0] + "*" * (len(self.name) - 1)
+
+    def identified(self) -> Person:
+        """The same person, refusing a missing ID number where the law requires one."""
+        if self.id_number is None:
+            raise MissingValue(field="id_number")
+        return self

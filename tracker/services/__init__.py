@@ -1,0 +1,1 @@
+"""The service layer: commands that check who may do what, and queries returning plain data."""

@@ -1,0 +1,165 @@
+"""Accounts: the first admin, creation, roles, scope, passwords, sign-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.aggregates.account import Account, AccountInactive, normalise_username
+from tracker.errors import CaseNotFound, DomainError, InvalidValue, TrackerError
+from tracker.passwords import DUMMY_HASH, hash_password, verify_password
+from tracker.permissions import Action, Principal
+from tracker.roles import Role
+from tracker.services.base import Service
+
+SYSTEM = "system"
+
+
+class UsernameTaken(DomainError):
+    template = "the username {username} is taken"
+
+
+class StoreNotEmpty(DomainError):
+    template = "the store already holds records; create accounts as an admin"
+
+
+class AuthenticationFailed(TrackerError):
+    template = "unknown user or wrong password"
+
+
+class AccountNotFound(TrackerError):
+    template = "no account {username}"
+
+
+@dataclass(frozen=True)
+class AccountView:
+    username: str
+    display_name: str
+    community: str | None
+    roles: frozenset[Role]
+    active: bool
+    version: int
+
+
+def _view(account: Account) -> AccountView:
+    return AccountView(
+        username=account.username,
+        display_name=account.display_name,
+        community=account.community,
+        roles=frozenset(account.roles),
+        active=account.active,
+        version=account.version,
+    )
+
+
+class Accounts(Service):
+    def _account(self, username: str) -> Account:
+        try:
+            return self.app.load(Account, Account.id_for(username), None)
+        except CaseNotFound:
+            raise AccountNotFound(username=username) from None
+
+    def _scope(self, community: str | None) -> str | None:
+        return None if community is None else self.app.policy.community(community).code
+
+    def create_first_admin(self, username: str, display_name: str, password: str) -> AccountView:
+        """Bootstraps an empty store; refused once anything has been recorded."""
+        if self.app.recorder.max_notification_id():
+            raise StoreNotEmpty()
+        account = Account.create(
+            self.app.act(SYSTEM),
+            username=username,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            community=None,
+            roles=(Role.ADMIN,),
+        )
+        self.app.commit(account)
+        return _view(account)
+
+    def create(
+        self,
+        who: Principal,
+        *,
+        username: str,
+        display_name: str,
+        password: str,
+        community: str | None,
+        roles: tuple[Role, ...],
+    ) -> AccountView:
+        who.require(Action.MANAGE_ACCOUNTS)
+        username = normalise_username(username)
+        if self.app.exists(Account.id_for(username)):
+            raise UsernameTaken(username=username)
+        if not roles:
+            raise InvalidValue(field="roles", problem="at least one role")
+        account = Account.create(
+            self.app.act(who),
+            username=username,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            community=self._scope(community),
+            roles=roles,
+        )
+        self.app.commit(account)
+        return _view(account)
+
+    def grant_role(self, who: Principal, username: str, role: Role) -> None:
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        account.grant_role(self.app.act(who), role)
+        self.app.commit(account)
+
+    def revoke_role(self, who: Principal, username: str, role: Role) -> None:
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        account.revoke_role(self.app.act(who), role)
+        self.app.commit(account)
+
+    def change_scope(self, who: Principal, username: str, community: str | None) -> None:
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        account.change_scope(self.app.act(who), self._scope(community))
+        self.app.commit(account)
+
+    def deactivate(self, who: Principal, username: str, reason: str) -> None:
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        account.deactivate(self.app.act(who), reason)
+        self.app.commit(account)
+
+    def change_password(
+        self, who: Principal, username: str, new_password: str, current_password: str | None
+    ) -> None:
+        """Users change their own (knowing the current one); admins reset anyone's."""
+        account = self._account(username)
+        if who.username != account.username:
+            who.require(Action.MANAGE_ACCOUNTS)
+        elif current_password is None or not verify_password(
+            account.password_hash, current_password
+        ):
+            raise AuthenticationFailed()
+        account.change_password(self.app.act(who), hash_password(new_password))
+        self.app.commit(account)
+
+    def get(self, who: Principal, username: str) -> AccountView:
+        if who.username != normalise_username(username):
+            who.require(Action.MANAGE_ACCOUNTS)
+        return _view(self._account(username))
+
+    def principal(self, username: str) -> Principal:
+        """The user as commands see them; refused for a deactivated account."""
+        account = self._account(username)
+        if not account.active:
+            raise AccountInactive(username=account.username)
+        return Principal(account.username, frozenset(account.roles), account.community)
+
+    def authenticate(self, username: str, password: str) -> Principal:
+        """The same answer, in about the same time, for an unknown user and a wrong password."""
+        try:
+            account = self._account(normalise_username(username))
+        except (AccountNotFound, InvalidValue):
+            verify_password(DUMMY_HASH, password)
+            raise AuthenticationFailed() from None
+        if not verify_password(account.password_hash, password) or not account.active:
+            raise AuthenticationFailed()
+        return Principal(account.username, frozenset(account.roles), account.community)

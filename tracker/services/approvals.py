@@ -1,0 +1,169 @@
+"""Second-birth approval commands and queries."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from tracker.aggregates.approval import SecondBirthApproval
+from tracker.aggregates.unique_number import NumberKind, UniqueNumber
+from tracker.application import Recorded
+from tracker.errors import DomainError, InvalidValue
+from tracker.permissions import Action, Principal
+from tracker.person import Person
+from tracker.services.base import Service
+from tracker.services.views import ApprovalView, snapshot
+
+
+class DuplicateCertificateNumber(DomainError):
+    template = "certificate number {number} was already issued"
+
+
+class Approvals(Service):
+    def _handle(
+        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
+    ) -> SecondBirthApproval:
+        who.require(action)
+        return self.app.load(SecondBirthApproval, case_id, who, expected_version=expected_version)
+
+    def apply(
+        self,
+        who: Principal,
+        *,
+        spouses: tuple[Person, Person],
+        community: str,
+        existing_children: int,
+        policy_ground: str,
+        applied_on: date,
+    ) -> Recorded:
+        who.require(Action.APPLY_APPROVAL)
+        community = self.app.policy.community(community).code
+        if not who.sees(community):
+            raise InvalidValue(field="community", problem="outside your community")
+        approval = SecondBirthApproval.apply_for(
+            self.app.act(who),
+            spouses=spouses,
+            community=community,
+            existing_children=existing_children,
+            policy_ground=self.app.policy.ground(policy_ground).code,
+            applied_on=applied_on,
+        )
+        return self.app.commit(approval)
+
+    def review_eligibility(
+        self,
+        who: Principal,
+        case_id: UUID,
+        eligible: bool,
+        reviewed_on: date,
+        grounds: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.review_eligibility(self.app.act(who), eligible, reviewed_on, grounds)
+        return self.app.commit(approval)
+
+    def post(
+        self,
+        who: Principal,
+        case_id: UUID,
+        posted_on: date,
+        place: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The posting period is policy, fixed on the case when it is posted."""
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.post(self.app.act(who), posted_on, place, self.app.policy.posting_days)
+        return self.app.commit(approval)
+
+    def lodge_objection(
+        self,
+        who: Principal,
+        case_id: UUID,
+        lodged_on: date,
+        objector: str,
+        content: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.lodge_objection(self.app.act(who), lodged_on, objector, content)
+        return self.app.commit(approval)
+
+    def resolve_objection(
+        self,
+        who: Principal,
+        case_id: UUID,
+        number: int,
+        upheld: bool,
+        reason: str,
+        resolved_on: date,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.resolve_objection(self.app.act(who), number, upheld, reason, resolved_on)
+        return self.app.commit(approval)
+
+    def decide(
+        self,
+        who: Principal,
+        case_id: UUID,
+        approved: bool,
+        decided_on: date,
+        *,
+        certificate_number: str | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """An approval claims its certificate number in the same transaction."""
+        approval = self._handle(who, case_id, expected_version, Action.DECIDE_APPROVAL)
+        act = self.app.act(who)
+        approval.decide(act, approved, decided_on, certificate_number, reason)
+        if approval.certificate_number is None:
+            return self.app.commit(approval)
+        claim_id = UniqueNumber.id_for(NumberKind.CERTIFICATE, approval.certificate_number)
+        if self.app.exists(claim_id):
+            raise DuplicateCertificateNumber(number=approval.certificate_number)
+        claim = UniqueNumber.claim(
+            act, NumberKind.CERTIFICATE, approval.certificate_number, approval.id
+        )
+        return self.app.commit(approval, claim)
+
+    def deliver_certificate(
+        self,
+        who: Principal,
+        case_id: UUID,
+        delivered_on: date,
+        received_by: str,
+        delivering_officer: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.deliver_certificate(
+            self.app.act(who), delivered_on, received_by, delivering_officer
+        )
+        return self.app.commit(approval)
+
+    def withdraw(
+        self,
+        who: Principal,
+        case_id: UUID,
+        withdrawn_on: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
+        approval.withdraw(self.app.act(who), withdrawn_on, reason)
+        return self.app.commit(approval)
+
+    def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> ApprovalView:
+        who.require(Action.READ_CASES)
+        approval = self.app.load(SecondBirthApproval, case_id, who, version=version)
+        return snapshot(
+            ApprovalView, approval, is_overdue=approval.is_overdue(self.app.clock.today())
+        )

@@ -1,0 +1,59 @@
+"""An auditor's view of one case: every event, who recorded it, when, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from tracker.aggregates.base import TrackedAggregate
+from tracker.errors import CaseNotFound
+from tracker.permissions import Action, Principal
+from tracker.services.base import Service
+
+_BOOKKEEPING = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    version: int
+    kind: str
+    actor: str
+    recorded_at: datetime
+    business_date: date | None
+    fields: dict[str, Any]
+
+
+def _business_date(values: dict[str, Any]) -> date | None:
+    """The first date field an event carries (received on, decided on, paid on, …)."""
+    for value in values.values():
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+    return None
+
+
+class Audit(Service):
+    def history(self, who: Principal, case_id: UUID) -> list[EventRecord]:
+        who.require(Action.READ_HISTORY)
+        self.app.load(TrackedAggregate, case_id, who)  # scope check
+        records = []
+        for event in self.app.events.get(case_id):
+            values = {
+                f.name: getattr(event, f.name)
+                for f in fields(event)  # type: ignore[arg-type]
+                if f.name not in _BOOKKEEPING and f.name != "actor"
+            }
+            records.append(
+                EventRecord(
+                    version=event.originator_version,
+                    kind=type(event).__name__,
+                    actor=getattr(event, "actor", ""),
+                    recorded_at=getattr(event, "timestamp"),  # noqa: B009 - not on the protocol
+                    business_date=_business_date(values),
+                    fields=values,
+                )
+            )
+        if not records:
+            raise CaseNotFound(case_id=case_id)
+        return records

@@ -1,0 +1,165 @@
+"""Social maintenance fee commands and queries; the abolition cut-off comes from policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from tracker.aggregates.fee_collection import ChallengeKind, FeeCollection, Instalment
+from tracker.aggregates.unique_number import NumberKind, UniqueNumber
+from tracker.application import Recorded
+from tracker.errors import DomainError, InvalidValue
+from tracker.money import Money
+from tracker.permissions import Action, Principal
+from tracker.person import Person
+from tracker.services.base import Service
+from tracker.services.views import FeeView, snapshot
+
+
+class DuplicateReceipt(DomainError):
+    template = "receipt number {number} was already recorded"
+
+
+class Fees(Service):
+    def _handle(
+        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
+    ) -> FeeCollection:
+        who.require(action)
+        return self.app.load(FeeCollection, case_id, who, expected_version=expected_version)
+
+    @property
+    def _abolished_on(self) -> date:
+        return self.app.policy.abolished_on
+
+    def assess(
+        self,
+        who: Principal,
+        *,
+        decision_number: str,
+        liable_parties: tuple[Person, ...],
+        community: str,
+        amount: Money,
+        decided_on: date,
+        served_on: date,
+    ) -> Recorded:
+        who.require(Action.ASSESS_FEE)
+        community = self.app.policy.community(community).code
+        if not who.sees(community):
+            raise InvalidValue(field="community", problem="outside your community")
+        case = FeeCollection.assess(
+            self.app.act(who),
+            decision_number=decision_number,
+            liable_parties=liable_parties,
+            community=community,
+            amount=amount,
+            decided_on=decided_on,
+            served_on=served_on,
+            abolished_on=self._abolished_on,
+        )
+        return self.app.commit(case)
+
+    def approve_instalments(
+        self,
+        who: Principal,
+        case_id: UUID,
+        applied_on: date,
+        approved_on: date,
+        schedule: tuple[Instalment, ...],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        case = self._handle(who, case_id, expected_version, Action.APPROVE_INSTALMENTS)
+        case.approve_instalments(self.app.act(who), applied_on, approved_on, schedule)
+        return self.app.commit(case)
+
+    def record_payment(
+        self,
+        who: Principal,
+        case_id: UUID,
+        receipt_number: str,
+        amount: Money,
+        paid_on: date,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """A receipt number is claimed in the same transaction as the payment."""
+        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
+        act = self.app.act(who)
+        case.record_payment(act, receipt_number, amount, paid_on)
+        number = case.receipts[-1].number
+        if self.app.exists(UniqueNumber.id_for(NumberKind.RECEIPT, number)):
+            raise DuplicateReceipt(number=number)
+        claim = UniqueNumber.claim(act, NumberKind.RECEIPT, number, case.id)
+        return self.app.commit(case, claim)
+
+    def file_challenge(
+        self,
+        who: Principal,
+        case_id: UUID,
+        kind: ChallengeKind,
+        filed_on: date,
+        note: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
+        case.file_challenge(self.app.act(who), kind, filed_on, note)
+        return self.app.commit(case)
+
+    def apply_enforcement(
+        self,
+        who: Principal,
+        case_id: UUID,
+        applied_on: date,
+        court: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
+        case.apply_enforcement(self.app.act(who), applied_on, court, self._abolished_on)
+        return self.app.commit(case)
+
+    def write_off(
+        self,
+        who: Principal,
+        case_id: UUID,
+        written_off_on: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        case = self._handle(who, case_id, expected_version, Action.WRITE_OFF_FEE)
+        case.write_off(self.app.act(who), written_off_on, reason)
+        return self.app.commit(case)
+
+    def cease(
+        self,
+        who: Principal,
+        case_id: UUID,
+        ceased_on: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
+        case.cease(self.app.act(who), ceased_on, reason, self._abolished_on)
+        return self.app.commit(case)
+
+    def get(
+        self,
+        who: Principal,
+        case_id: UUID,
+        *,
+        as_of: date | None = None,
+        version: int | None = None,
+    ) -> FeeView:
+        """The case with its late fee computed as of a date (today by default)."""
+        who.require(Action.READ_CASES)
+        case = self.app.load(FeeCollection, case_id, who, version=version)
+        as_of = as_of or self.app.clock.today()
+        return snapshot(
+            FeeView,
+            case,
+            late_fee=case.late_fee(as_of, self._abolished_on),
+            late_fee_as_of=as_of,
+        )

@@ -1,0 +1,254 @@
+"""Petition commands and queries: every one checks the role, then the community scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from tracker.aggregates.account import Account
+from tracker.aggregates.petition import Channel, Level, Outcome, Petition, Satisfaction
+from tracker.application import Recorded
+from tracker.errors import CaseNotFound, InvalidValue
+from tracker.permissions import Action, Principal
+from tracker.person import Person
+from tracker.roles import Role
+from tracker.services.base import Service
+from tracker.services.views import PetitionView, snapshot
+
+
+class Petitions(Service):
+    def _handle(
+        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
+    ) -> Petition:
+        who.require(action)
+        return self.app.load(Petition, case_id, who, expected_version=expected_version)
+
+    def register(
+        self,
+        who: Principal,
+        *,
+        channel: Channel,
+        received_on: date,
+        petitioners: tuple[Person, ...],
+        headcount: int,
+        community: str,
+        category: str,
+        summary: str,
+        lodged_level: Level,
+        competent_level: Level,
+    ) -> Recorded:
+        who.require(Action.REGISTER_PETITION)
+        community = self.app.policy.community(community).code
+        if not who.sees(community):
+            raise InvalidValue(field="community", problem="outside your community")
+        petition = Petition.register(
+            self.app.act(who),
+            channel=channel,
+            received_on=received_on,
+            petitioners=petitioners,
+            headcount=headcount,
+            community=community,
+            category=category,
+            summary=summary,
+            lodged_level=lodged_level,
+            competent_level=competent_level,
+        )
+        return self.app.commit(petition)
+
+    def accept(
+        self,
+        who: Principal,
+        case_id: UUID,
+        accepted_on: date,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.accept(self.app.act(who), accepted_on)
+        return self.app.commit(petition)
+
+    def not_accept(
+        self,
+        who: Principal,
+        case_id: UUID,
+        decided_on: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.not_accept(self.app.act(who), decided_on, reason)
+        return self.app.commit(petition)
+
+    def forward(
+        self,
+        who: Principal,
+        case_id: UUID,
+        forwarded_on: date,
+        organ: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.forward(self.app.act(who), forwarded_on, organ)
+        return self.app.commit(petition)
+
+    def assign(
+        self, who: Principal, case_id: UUID, assignee: str, *, expected_version: int | None = None
+    ) -> Recorded:
+        """Only to an active officer who can see the case's community."""
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        try:
+            officer = self.app.load(Account, Account.id_for(assignee), None)
+        except (CaseNotFound, InvalidValue):
+            raise InvalidValue(field="assignee", problem=f"no account {assignee!r}") from None
+        if not (officer.active and Role.OFFICER in officer.roles) or (
+            officer.community not in (None, petition.community)
+        ):
+            raise InvalidValue(field="assignee", problem="not an officer of this community")
+        petition.assign(self.app.act(who), officer.username)
+        return self.app.commit(petition)
+
+    def add_note(
+        self, who: Principal, case_id: UUID, text: str, *, expected_version: int | None = None
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.add_note(self.app.act(who), text)
+        return self.app.commit(petition)
+
+    def grant_extension(
+        self,
+        who: Principal,
+        case_id: UUID,
+        days: int,
+        reason: str,
+        approved_on: date,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.EXTEND_PETITION)
+        petition.grant_extension(self.app.act(who), days, reason, approved_on)
+        return self.app.commit(petition)
+
+    def reply(
+        self,
+        who: Principal,
+        case_id: UUID,
+        replied_on: date,
+        outcome: Outcome,
+        text: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.reply(self.app.act(who), replied_on, outcome, text)
+        return self.app.commit(petition)
+
+    def record_satisfaction(
+        self,
+        who: Principal,
+        case_id: UUID,
+        rating: Satisfaction,
+        recorded_on: date,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.record_satisfaction(self.app.act(who), rating, recorded_on)
+        return self.app.commit(petition)
+
+    def request_review(
+        self,
+        who: Principal,
+        case_id: UUID,
+        requested_on: date,
+        *,
+        re_review: bool = False,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        if re_review:
+            petition.request_re_review(self.app.act(who), requested_on)
+        else:
+            petition.request_review(self.app.act(who), requested_on)
+        return self.app.commit(petition)
+
+    def stop_clock(
+        self,
+        who: Principal,
+        case_id: UUID,
+        start: date,
+        end: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.stop_clock(self.app.act(who), start, end, reason)
+        return self.app.commit(petition)
+
+    def give_opinion(
+        self,
+        who: Principal,
+        case_id: UUID,
+        given_on: date,
+        outcome: Outcome,
+        text: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.give_opinion(self.app.act(who), given_on, outcome, text)
+        return self.app.commit(petition)
+
+    def terminate(
+        self,
+        who: Principal,
+        case_id: UUID,
+        terminated_on: date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition.terminate(self.app.act(who), terminated_on, reason)
+        return self.app.commit(petition)
+
+    def merge(
+        self,
+        who: Principal,
+        duplicate_id: UUID,
+        original_id: UUID,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        duplicate = self._handle(who, duplicate_id, expected_version, Action.HANDLE_PETITION)
+        original = self.app.load(Petition, original_id, who)
+        duplicate.merge_into(self.app.act(who), original, reason)
+        return self.app.commit(duplicate, original)
+
+    def correct(
+        self,
+        who: Principal,
+        case_id: UUID,
+        reason: str,
+        changes: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        petition = self._handle(who, case_id, expected_version, Action.CORRECT_CASE)
+        petition.correct(self.app.act(who), reason, changes)
+        return self.app.commit(petition)
+
+    def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> PetitionView:
+        who.require(Action.READ_CASES)
+        petition = self.app.load(Petition, case_id, who, version=version)
+        today = self.app.clock.today()
+        return snapshot(
+            PetitionView,
+            petition,
+            is_collective=petition.is_collective(self.app.policy.collective_threshold),
+            is_overdue=petition.is_overdue(today),
+        )

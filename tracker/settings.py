@@ -1,0 +1,59 @@
+"""Deployment settings from the environment or a .env file, mapped onto the library's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/tracker.sqlite3",
+        description="sqlite:///relative/path, sqlite:////absolute/path, sqlite:///:memory: "
+        "or postgresql://user:password@host:port/dbname?schema=name",
+    )
+    cipher_key: SecretStr | None = None
+    policy_file: Path | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if urlparse(value).scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError("TRACKER_DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @property
+    def is_postgres(self) -> bool:
+        return urlparse(self.database_url).scheme in ("postgresql", "postgres")
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for this database URL."""
+        url = urlparse(self.database_url)
+        env: dict[str, str] = {}
+        if self.is_postgres:
+            query = dict(part.split("=", 1) for part in url.query.split("&") if "=" in part)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
+                POSTGRES_HOST=url.hostname or "127.0.0.1",
+                POSTGRES_PORT=str(url.port or 5432),
+                POSTGRES_USER=unquote(url.username or "postgres"),
+                POSTGRES_PASSWORD=unquote(url.password or ""),
+                POSTGRES_SCHEMA=query.get("schema", ""),
+            )
+        else:
+            path = url.path[1:] if url.path.startswith("/") else url.path
+            if path != ":memory:" and path:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path or ":memory:")
+        if self.cipher_key is not None:
+            env.update(
+                CIPHER_TOPIC="eventsourcing.cipher:AESCipher",
+                CIPHER_KEY=self.cipher_key.get_secret_value(),
+            )
+        return env

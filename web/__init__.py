@@ -1,0 +1,1 @@
+"""The web entry point: FastAPI translating HTTP into Tracker commands and queries."""
