@@ -1,0 +1,37 @@
+# Two commands for a fresh machine with Python 3.11+ and make: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: install, record the demo year into an empty store, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/tracker demo --if-empty
+	$(BIN)/tracker serve
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## test: install everything, then ruff, mypy, unit tests and features on SQLite and PostgreSQL
+test: lint
+	$(BIN)/pytest
+
+## bench: command throughput as a ratio to the raw library (not part of `make test`)
+bench: $(STAMP)
+	$(BIN)/python -m bench.commands --store both
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

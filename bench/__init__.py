@@ -1,0 +1,1 @@
+"""Benchmarks of Tracker against the plain eventsourcing library."""
