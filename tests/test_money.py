@@ -75,7 +75,7 @@ def test_parse_rejects(text: str, reason: MoneyProblem) -> None:
         Money.parse(text)
     assert raised.value.reason is reason
     assert raised.value.text == text
-    assert repr(text) in str(raised.value)
+    assert str(raised.value).startswith("amount is invalid")
 
 
 @pytest.mark.parametrize("bad", [1.5, True, False, "100", Decimal(100), None])

@@ -42,7 +42,9 @@ def init(
         raise typer.Exit(1) from None
     finally:
         app.close()
-    console.print(f"Created admin [bold]{account.username}[/bold] in {_store_description(settings)}")
+    console.print(
+        f"Created admin [bold]{account.username}[/bold] in {_store_description(settings)}"
+    )
 
 
 @cli.command()
@@ -52,7 +54,7 @@ def demo(
     ] = False,
 ) -> None:
     """Fill an empty store with a realistic year of one sub-district."""
-    from tracker.demo import DEMO_PASSWORD, DemoYear
+    from tracker.demo import DemoYear
 
     settings = Settings()
     year = DemoYear(settings)
@@ -62,25 +64,27 @@ def demo(
                 console.print(f"Store already has data: {_store_description(settings)}")
                 _print_users(year.users())
                 return
-            console.print("[red]Refused:[/red] the store is not empty; demo data needs an empty one")
+            console.print(
+                "[red]Refused:[/red] the store is not empty; demo data needs an empty one"
+            )
             raise typer.Exit(1)
         with Progress(console=console) as progress:
             task = progress.add_task("Recording the demo year", total=year.plan())
             year.record(on_step=lambda: progress.advance(task))
+        console.print(f"Demo data recorded in {_store_description(settings)}")
+        _print_users(year.users())
     finally:
         year.close()
-    console.print(f"Demo data recorded in {_store_description(settings)}")
-    _print_users(year.users(), DEMO_PASSWORD)
 
 
-def _print_users(users: list[tuple[str, str, str]], password: str | None = None) -> None:
+def _print_users(users: list[tuple[str, str, str]]) -> None:
     from tracker.demo import DEMO_PASSWORD
 
     table = Table(title="Demo users")
     for column in ("username", "roles", "scope", "password"):
         table.add_column(column)
     for username, roles, scope in users:
-        table.add_row(username, roles, scope, password or DEMO_PASSWORD)
+        table.add_row(username, roles, scope, DEMO_PASSWORD)
     console.print(table)
 
 

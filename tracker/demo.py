@@ -46,13 +46,28 @@ ACCOUNTS: tuple[tuple[str, str, tuple[Role, ...], str | None], ...] = (
     *(
         (username, name, (Role.OFFICER,), community)
         for (community, username), name in zip(
-            COMMUNITY_OFFICERS.items(), ("陈秀英", "林志强", "黄美玲", "郑国平", "吴晓燕"), strict=True
+            COMMUNITY_OFFICERS.items(),
+            ("陈秀英", "林志强", "黄美玲", "郑国平", "吴晓燕"),
+            strict=True,
         )
     ),
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾"
-GIVEN = ("秀英", "桂兰", "建国", "志强", "丽华", "海燕", "国平", "金凤", "明辉", "春梅", "文杰", "淑珍")
+GIVEN = (
+    "秀英",
+    "桂兰",
+    "建国",
+    "志强",
+    "丽华",
+    "海燕",
+    "国平",
+    "金凤",
+    "明辉",
+    "春梅",
+    "文杰",
+    "淑珍",
+)
 REGIONS = ("350102", "350103", "350104", "350105", "350111")
 CATEGORIES = {
     "独生子女父母奖励": "反映独生子女父母奖励金未按时兑现",
@@ -232,7 +247,9 @@ class DemoYear:
             return case
         self._add(routed, lambda: self.app.petitions.accept(self._who(officer), case.known, routed))
         assignee = officer if rng.random() < 0.8 else SUB_DISTRICT_OFFICER
-        self._add(routed, lambda: self.app.petitions.assign(self._who(officer), case.known, assignee))
+        self._add(
+            routed, lambda: self.app.petitions.assign(self._who(officer), case.known, assignee)
+        )
         if rng.random() < 0.4:
             self._add(
                 routed + timedelta(days=3),
@@ -299,7 +316,9 @@ class DemoYear:
         def who() -> Principal:
             return self._who(officer)
 
-        self._add(requested, lambda: self.app.petitions.request_review(who(), case.known, requested))
+        self._add(
+            requested, lambda: self.app.petitions.request_review(who(), case.known, requested)
+        )
         self._add(
             opinion,
             lambda: self.app.petitions.give_opinion(
@@ -337,12 +356,15 @@ class DemoYear:
             duplicate = _Case()
             again = received + timedelta(days=2)
             self._petition_simple(again, duplicate)
-            self._add(
-                again,
-                lambda o=original, d=duplicate: self.app.petitions.merge(
-                    self._who(SUB_DISTRICT_OFFICER), d.known, o.known, "同一信访人就同一事项重复来信"
-                ),
-            )
+            self._add(again, self._merge(duplicate, original))
+
+    def _merge(self, duplicate: _Case, original: _Case) -> Callable[[], object]:
+        return lambda: self.app.petitions.merge(
+            self._who(SUB_DISTRICT_OFFICER),
+            duplicate.known,
+            original.known,
+            "同一信访人就同一事项重复来信",
+        )
 
     def _petition_simple(self, received: date, case: _Case) -> None:
         petitioner = self._person(identified=True)
@@ -369,7 +391,10 @@ class DemoYear:
         community = rng.choice(list(COMMUNITY_OFFICERS))
         officer = COMMUNITY_OFFICERS[community]
         applied = self._day_in_year()
-        spouses = (self._person(identified=True, female=False), self._person(identified=True, female=True))
+        spouses = (
+            self._person(identified=True, female=False),
+            self._person(identified=True, female=True),
+        )
         ground = rng.choice(self.app.policy.policy_grounds).code
 
         def apply() -> None:
@@ -419,7 +444,11 @@ class DemoYear:
             (
                 reviewed,
                 lambda: app.approvals.review_eligibility(
-                    self._who(officer), case.known, True, reviewed, "符合《福建省人口与计划生育条例》规定"
+                    self._who(officer),
+                    case.known,
+                    True,
+                    reviewed,
+                    "符合《福建省人口与计划生育条例》规定",
                 ),
             ),
             (
@@ -437,7 +466,11 @@ class DemoYear:
                 (
                     lodged,
                     lambda: app.approvals.lodge_objection(
-                        self._who(officer), case.known, lodged, "群众来电", "反映申请人已生育两个子女"
+                        self._who(officer),
+                        case.known,
+                        lodged,
+                        "群众来电",
+                        "反映申请人已生育两个子女",
                     ),
                 ),
                 (
@@ -482,7 +515,10 @@ class DemoYear:
         decided = date(2019, 1, 1) + timedelta(days=rng.randint(0, 940))
         served = decided + timedelta(days=rng.randint(3, 10))
         amount = Money(rng.randint(100, 1200) * 10000)
-        parties = (self._person(identified=True, female=False), self._person(identified=True, female=True))
+        parties = (
+            self._person(identified=True, female=False),
+            self._person(identified=True, female=True),
+        )
         self._sequence_fee = getattr(self, "_sequence_fee", 0) + 1
         number = f"鼓计征〔{decided.year}〕{self._sequence_fee}号"
 
@@ -504,9 +540,13 @@ class DemoYear:
             self._pay(case, officer, amount, served + timedelta(days=rng.randint(5, 28)))
         elif plan == "partial":
             self._pay(case, officer, Money(amount.fen // 2), due - timedelta(days=3))
-        elif plan == "instalments":
-            self._instalments(case, officer, served, amount)
-        if plan in ("partial", "none") and rng.random() < 0.4 and due + timedelta(days=60) < FEE_CUTOFF:
+        elif plan == "instalments" and self._instalments(case, officer, served, amount):
+            return  # every instalment paid: the case closed as paid
+        if (
+            plan in ("partial", "none")
+            and rng.random() < 0.4
+            and due + timedelta(days=60) < FEE_CUTOFF
+        ):
             enforced = due + timedelta(days=60)
             self._add(
                 enforced,
@@ -519,7 +559,11 @@ class DemoYear:
             self._add(
                 filed,
                 lambda: self.app.fees.file_challenge(
-                    self._who(officer), case.known, ChallengeKind.REVIEW, filed, "当事人申请行政复议"
+                    self._who(officer),
+                    case.known,
+                    ChallengeKind.REVIEW,
+                    filed,
+                    "当事人申请行政复议",
                 ),
             )
         if plan == "none" and rng.random() < 0.2 and due + timedelta(days=90) < FEE_CUTOFF:
@@ -536,11 +580,15 @@ class DemoYear:
             self._add(
                 ceased,
                 lambda: self.app.fees.cease(
-                    self._who(officer), case.known, ceased, "人口与计划生育法修正，停止征收社会抚养费"
+                    self._who(officer),
+                    case.known,
+                    ceased,
+                    "人口与计划生育法修正，停止征收社会抚养费",
                 ),
             )
 
-    def _instalments(self, case: _Case, officer: str, served: date, amount: Money) -> None:
+    def _instalments(self, case: _Case, officer: str, served: date, amount: Money) -> bool:
+        """Plans instalments and pays some or all of them; True when all are paid."""
         rng = self.rng
         applied = served + timedelta(days=10)
         approved = applied + timedelta(days=3)
@@ -557,15 +605,17 @@ class DemoYear:
                 self._who(APPROVER), case.known, applied, approved, schedule
             ),
         )
-        paid_count = rng.randint(1, count)
-        for instalment in schedule[:paid_count]:
-            if instalment.due_on < FEE_CUTOFF:
-                self._pay(case, officer, instalment.amount, instalment.due_on - timedelta(days=2))
+        paid = [i for i in schedule[: rng.randint(1, count)] if i.due_on < FEE_CUTOFF]
+        for instalment in paid:
+            self._pay(case, officer, instalment.amount, instalment.due_on - timedelta(days=2))
+        return len(paid) == count
 
     def _pay(self, case: _Case, officer: str, amount: Money, paid: date) -> None:
         self._receipts += 1
         receipt = f"FJ{paid.year}{self._receipts:06d}"
         self._add(
             paid,
-            lambda: self.app.fees.record_payment(self._who(officer), case.known, receipt, amount, paid),
+            lambda: self.app.fees.record_payment(
+                self._who(officer), case.known, receipt, amount, paid
+            ),
         )

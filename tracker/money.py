@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from tracker.errors import InvalidValue
+
 
 class MoneyProblem(StrEnum):
     EMPTY = "empty"
@@ -28,16 +30,13 @@ _MESSAGES = {
 }
 
 
-class InvalidMoney(Exception):
+class InvalidMoney(InvalidValue):
     """Yuan text that is not an exact, non-negative amount; ``reason`` says why."""
 
     def __init__(self, text: str, reason: MoneyProblem) -> None:
-        super().__init__(text, reason)
+        super().__init__(field="amount", problem=_MESSAGES[reason], reason=reason.value)
         self.text = text
         self.reason = reason
-
-    def __str__(self) -> str:
-        return f"invalid amount {self.text!r}: {_MESSAGES[self.reason]}"
 
 
 # Optional currency sign, then either plain digits or correctly grouped

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from tracker.errors import InvalidValue
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 _DIGITS = frozenset("0123456789")
@@ -59,17 +61,16 @@ _MESSAGES = {
 }
 
 
-class InvalidResidentId(Exception):
-    """Why a number was refused; ``reason`` is machine-readable for translation."""
+class InvalidResidentId(InvalidValue):
+    """Why a number was refused; ``reason`` is machine-readable for translation.
+
+    The number itself is kept out of the message: messages end up in logs.
+    """
 
     def __init__(self, value: str, reason: IdProblem) -> None:
-        super().__init__(value, reason)
+        super().__init__(field="id_number", problem=_MESSAGES[reason], reason=reason.value)
         self.value = value
         self.reason = reason
-
-    def __str__(self) -> str:
-        # The number itself is left out: messages end up in logs.
-        return f"invalid resident ID number: {_MESSAGES[self.reason]}"
 
 
 def check_character(first17: str) -> str:

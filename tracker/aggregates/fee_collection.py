@@ -106,6 +106,7 @@ class FeeCollection(TrackedAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.instalments = tuple(self.schedule)
+            aggregate.plan_approved_on = self.approved_on
 
     class PaymentReceived(TrackedAggregate.Event):
         receipt_number: str
@@ -116,8 +117,10 @@ class FeeCollection(TrackedAggregate):
             receipt = Receipt(self.receipt_number, self.amount, self.paid_on)
             aggregate.receipts = (*aggregate.receipts, receipt)
             if aggregate.outstanding.is_zero:
+                # Paid in full on the latest paid_on: a back-entered payment
+                # may be dated before those recorded earlier.
                 aggregate.stage = FeeStage.PAID
-                aggregate.closed_on = self.paid_on
+                aggregate.closed_on = max(r.paid_on for r in aggregate.receipts)
 
     class ChallengeFiled(TrackedAggregate.Event):
         kind: ChallengeKind
@@ -169,6 +172,7 @@ class FeeCollection(TrackedAggregate):
         self.served_on = served_on
         self.stage = FeeStage.ASSESSED
         self.instalments: tuple[Instalment, ...] = ()
+        self.plan_approved_on: date | None = None
         self.receipts: tuple[Receipt, ...] = ()
         self.challenges: tuple[tuple[ChallengeKind, date], ...] = ()
         self.enforcement_applied_on: date | None = None
@@ -229,9 +233,37 @@ class FeeCollection(TrackedAggregate):
 
     @property
     def dues(self) -> tuple[Due, ...]:
-        if self.instalments:
-            return tuple(Due(i.due_on, i.amount) for i in self.instalments)
-        return (Due(self.due_on, self.amount),)
+        """The principal by due date: the decision's, or the plan's instalments.
+
+        A plan covers the balance outstanding when it was approved. The part
+        paid before the plan stays a due of its own, on the decision's due
+        date (or the approval date, if earlier, so that it comes before every
+        instalment), so those earlier payments are not credited to the
+        instalments; the dues always sum to the assessed amount.
+        """
+        if not self.instalments or self.plan_approved_on is None:
+            return (Due(self.due_on, self.amount),)
+        planned = sum((i.amount for i in self.instalments), Money.zero())
+        before_plan = self.amount - planned
+        head: tuple[Due, ...] = ()
+        if not before_plan.is_zero:
+            head = (Due(min(self.due_on, self.plan_approved_on), before_plan),)
+        return head + tuple(Due(i.due_on, i.amount) for i in self.instalments)
+
+    def first_unpaid_due(self, on: date) -> date:
+        """The earliest due date whose principal was not fully paid by ``on``.
+
+        Payments go to the earliest due first, as for the late fee. For an open
+        case some principal is always unpaid; the decision's due date is the
+        answer when nothing is (a case already paid in full).
+        """
+        paid = sum(r.amount.fen for r in self.receipts if r.paid_on <= on)
+        owed = 0
+        for due in sorted(self.dues, key=lambda d: d.due_on):
+            owed += due.principal.fen
+            if owed > paid:
+                return due.due_on
+        return self.due_on
 
     def late_fee(self, as_of: date, abolished_on: date) -> Money:
         """Late fee as of a date: nothing accrues from the abolition or after closing."""
@@ -304,8 +336,11 @@ class FeeCollection(TrackedAggregate):
         require_past(act, "applied_on", applied_on)
         if applied_on >= abolished_on:
             raise EnforcementAfterAbolition(cutoff=abolished_on)
-        if applied_on <= self.due_on:
-            raise NotYetDue(due_on=self.due_on)
+        # With an instalment plan the party is in default only once an
+        # instalment's date has passed with its principal unpaid.
+        due_on = self.first_unpaid_due(applied_on)
+        if applied_on <= due_on:
+            raise NotYetDue(due_on=due_on)
         self._trigger(
             self.EnforcementApplied, act, applied_on=applied_on, court=require_text("court", court)
         )
