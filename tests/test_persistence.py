@@ -109,7 +109,8 @@ def test_sqlite_file_runs_in_wal_mode(tmp_path: Path) -> None:
         app.accounts.create_first_admin("admin", "管理员", "long-enough-pw")
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            assert conn.execute("SELECT count(*) FROM stored_events").fetchone()[0] == 1
+            # The admin account and its first-admin claim, in one transaction.
+            assert conn.execute("SELECT count(*) FROM stored_events").fetchone()[0] == 2
     finally:
         app.close()
 

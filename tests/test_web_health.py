@@ -22,7 +22,7 @@ def test_health_reads_the_store(store: Settings, monkeypatch: pytest.MonkeyPatch
     assert response.json() == {
         "status": "ok",
         "store": "postgresql" if store.is_postgres else "sqlite",
-        "events": 1,
+        "events": 2,  # the first admin and its claim
     }
     assert home.status_code == 307
     assert home.headers["location"] == "/health"

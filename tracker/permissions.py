@@ -29,6 +29,7 @@ class Action(Enum):
     APPROVE_INSTALMENTS = "approve instalments"
     WRITE_OFF_FEE = "write off a fee case"
     MANAGE_ACCOUNTS = "manage accounts"
+    READ_ACCOUNT_HISTORY = "read an account's history"
 
 
 OFFICER, APPROVER, AUDITOR, ADMIN = Role.OFFICER, Role.APPROVER, Role.AUDITOR, Role.ADMIN
@@ -48,6 +49,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.APPROVE_INSTALMENTS: frozenset({APPROVER}),
     Action.WRITE_OFF_FEE: frozenset({APPROVER}),
     Action.MANAGE_ACCOUNTS: frozenset({ADMIN}),
+    Action.READ_ACCOUNT_HISTORY: frozenset({ADMIN, AUDITOR}),
 }
 
 

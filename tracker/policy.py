@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tracker.aggregates.approval import MAX_POSTING_DAYS
 from tracker.errors import InvalidValue
 
 
@@ -56,7 +57,7 @@ class Policy(BaseModel):
     district: str = "鼓楼区"
     sub_district: str = "鼓东街道"
     communities: tuple[Community, ...] = DEFAULT_COMMUNITIES
-    posting_days: int = Field(default=7, ge=1, le=30)
+    posting_days: int = Field(default=7, ge=1, le=MAX_POSTING_DAYS)
     collective_threshold: int = Field(default=5, ge=2)
     abolished_on: date = date(2021, 8, 20)
     policy_grounds: tuple[PolicyGround, ...] = DEFAULT_GROUNDS

@@ -29,6 +29,10 @@ class RoleNotHeld(DomainError):
     template = "{username} does not hold the role {role}"
 
 
+class LastRole(DomainError):
+    template = "{role} is the last role of {username}; deactivate the account instead"
+
+
 def normalise_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.match(name):
@@ -128,15 +132,19 @@ class Account(TrackedAggregate):
 
     def grant_role(self, act: Act, role: Role) -> None:
         self._require_active()
+        role = Role(role)  # a role given by its value must match the held Role members
         if role in self.roles:
-            raise RoleAlreadyHeld(username=self.username, role=role)
-        self._trigger(self.RoleGranted, act, role=Role(role))
+            raise RoleAlreadyHeld(username=self.username, role=role.value)
+        self._trigger(self.RoleGranted, act, role=role)
 
     def revoke_role(self, act: Act, role: Role) -> None:
         self._require_active()
+        role = Role(role)
         if role not in self.roles:
-            raise RoleNotHeld(username=self.username, role=role)
-        self._trigger(self.RoleRevoked, act, role=Role(role))
+            raise RoleNotHeld(username=self.username, role=role.value)
+        if self.roles == {role}:
+            raise LastRole(username=self.username, role=role.value)
+        self._trigger(self.RoleRevoked, act, role=role)
 
     def change_scope(self, act: Act, community: str | None) -> None:
         self._require_active()

@@ -25,6 +25,7 @@ from tracker.errors import DomainError, InvalidValue, LimitExpired
 from tracker.person import Person
 
 DECISION_WORKING_DAYS = 15
+MAX_POSTING_DAYS = 30  # local practice posts for 7 to 10 days; a month is the outer bound
 
 
 class ApprovalStage(Enum):
@@ -239,6 +240,26 @@ class SecondBirthApproval(TrackedAggregate):
     def open_objections(self) -> tuple[Objection, ...]:
         return tuple(o for o in self.objections if o.is_open)
 
+    def _latest_date(self) -> tuple[str, date]:
+        """The latest business date recorded so far, with its field name.
+
+        A later step may be back-entered, but not dated before what the case
+        already records (a decision before an objection was resolved, a
+        withdrawal before the posting).
+        """
+        latest = ("applied_on", self.applied_on)
+        candidates: list[tuple[str, date | None]] = [
+            ("reviewed_on", self.reviewed_on),
+            ("posted_on", self.posted_on),
+        ]
+        for objection in self.objections:
+            candidates.append(("lodged_on", objection.lodged_on))
+            candidates.append(("resolved_on", objection.resolved_on))
+        for field, value in candidates:
+            if value is not None and value > latest[1]:
+                latest = (field, value)
+        return latest
+
     @property
     def is_open(self) -> bool:
         return self.stage in (*UNDECIDED_STAGES, ApprovalStage.APPROVED)
@@ -271,8 +292,8 @@ class SecondBirthApproval(TrackedAggregate):
         self._require_stage("post", ApprovalStage.ELIGIBLE)
         require_past(act, "posted_on", posted_on)
         require_order("posted_on", posted_on, "reviewed_on", self.reviewed_on)
-        if period_days < 1:
-            raise InvalidValue(field="period_days", problem="at least 1")
+        if not 1 <= period_days <= MAX_POSTING_DAYS:
+            raise InvalidValue(field="period_days", problem=f"1 to {MAX_POSTING_DAYS} days")
         self._trigger(
             self.Posted,
             act,
@@ -343,6 +364,8 @@ class SecondBirthApproval(TrackedAggregate):
             raise PostingPeriodNotOver(ends_on=ends)
         if self.open_objections:
             raise ObjectionStillOpen(number=self.open_objections[0].number)
+        # No objection may have been unresolved on the decision's own date.
+        require_order("decided_on", decided_on, *self._latest_date())
         number = None
         if approved:
             number = require_text("certificate_number", certificate_number or "")
@@ -376,7 +399,7 @@ class SecondBirthApproval(TrackedAggregate):
         """The applicants may withdraw at any time before the decision."""
         self._require_stage("withdraw", *UNDECIDED_STAGES)
         require_past(act, "withdrawn_on", withdrawn_on)
-        require_order("withdrawn_on", withdrawn_on, "applied_on", self.applied_on)
+        require_order("withdrawn_on", withdrawn_on, *self._latest_date())
         self._trigger(
             self.Withdrawn, act, withdrawn_on=withdrawn_on, reason=require_text("reason", reason)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
@@ -23,6 +23,12 @@ class Act:
 
     actor: str
     at: datetime
+
+    def __post_init__(self) -> None:
+        # Stored in UTC: a local zone's ambiguous hour would not survive the round trip.
+        if self.at.tzinfo is None:
+            raise ValueError("the recording time must be timezone-aware")
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
 
     @property
     def today(self) -> date:
@@ -90,9 +96,16 @@ class TrackedAggregate(Aggregate):
             validator = self.CORRECTABLE.get(field)
             if validator is None:
                 raise InvalidValue(field=field, problem="not correctable")
-            new = validator(value)
+            try:
+                new = validator(value)
+            except (TypeError, ValueError):
+                raise InvalidValue(field=field, problem=f"{value!r} is not a valid value") from None
             if new != getattr(self, field):
                 normalised[field] = new
         if not normalised:
             raise InvalidValue(field="changes", problem="nothing differs from the record")
+        self._check_correction(normalised)
         self._trigger(self.Corrected, act, changes=normalised, reason=reason)
+
+    def _check_correction(self, changes: Mapping[str, Any]) -> None:
+        """Invariants across fields that a correction must keep; none by default."""

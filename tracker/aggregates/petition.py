@@ -8,6 +8,7 @@ answered within 30 days, hearing time excluded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
 from typing import Any, ClassVar
@@ -345,6 +346,10 @@ class Petition(TrackedAggregate):
             lodged_level=Level(lodged_level),
             competent_level=Level(competent_level),
         )
+
+    def _check_correction(self, changes: Mapping[str, Any]) -> None:
+        if changes.get("headcount", self.headcount) < len(self.petitioners):
+            raise InvalidValue(field="headcount", problem="fewer than the named petitioners")
 
     # -- derived facts ---------------------------------------------------------
 

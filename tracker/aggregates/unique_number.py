@@ -15,6 +15,7 @@ from tracker.aggregates.base import Act, TrackedAggregate
 class NumberKind(Enum):
     CERTIFICATE = "certificate"  # 再生育服务证
     RECEIPT = "receipt"  # 收据
+    SETUP = "setup"  # the first admin, so that two bootstraps cannot both succeed
 
 
 class UniqueNumber(TrackedAggregate):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.aggregates.account import Account, AccountInactive, normalise_username
-from tracker.errors import CaseNotFound, DomainError, InvalidValue, TrackerError
+from tracker.aggregates.unique_number import NumberKind, UniqueNumber
+from tracker.errors import CaseNotFound, ConcurrentChange, DomainError, InvalidValue, TrackerError
 from tracker.passwords import DUMMY_HASH, hash_password, verify_password
 from tracker.permissions import Action, Principal
 from tracker.roles import Role
@@ -20,6 +21,10 @@ class UsernameTaken(DomainError):
 
 class StoreNotEmpty(DomainError):
     template = "the store already holds records; create accounts as an admin"
+
+
+class CannotLockOutYourself(DomainError):
+    template = "you cannot deactivate your own account or give up your own admin role"
 
 
 class AuthenticationFailed(TrackerError):
@@ -65,15 +70,20 @@ class Accounts(Service):
         """Bootstraps an empty store; refused once anything has been recorded."""
         if self.app.recorder.max_notification_id():
             raise StoreNotEmpty()
+        act = self.app.act(SYSTEM)
         account = Account.create(
-            self.app.act(SYSTEM),
+            act,
             username=username,
             display_name=display_name,
             password_hash=hash_password(password),
             community=None,
             roles=(Role.ADMIN,),
         )
-        self.app.commit(account)
+        setup = UniqueNumber.claim(act, NumberKind.SETUP, "first-admin", account.id)
+        try:
+            self.app.commit(account, setup)
+        except ConcurrentChange:
+            raise StoreNotEmpty() from None
         return _view(account)
 
     def create(
@@ -112,6 +122,8 @@ class Accounts(Service):
     def revoke_role(self, who: Principal, username: str, role: Role) -> None:
         who.require(Action.MANAGE_ACCOUNTS)
         account = self._account(username)
+        if account.username == who.username and Role(role) is Role.ADMIN:
+            raise CannotLockOutYourself()
         account.revoke_role(self.app.act(who), role)
         self.app.commit(account)
 
@@ -124,18 +136,24 @@ class Accounts(Service):
     def deactivate(self, who: Principal, username: str, reason: str) -> None:
         who.require(Action.MANAGE_ACCOUNTS)
         account = self._account(username)
+        if account.username == who.username:
+            raise CannotLockOutYourself()
         account.deactivate(self.app.act(who), reason)
         self.app.commit(account)
 
     def change_password(
         self, who: Principal, username: str, new_password: str, current_password: str | None
     ) -> None:
-        """Users change their own (knowing the current one); admins reset anyone's."""
-        account = self._account(username)
-        if who.username != account.username:
+        """Users change their own (knowing the current one); admins reset anyone's.
+
+        The permission is checked before the account is looked up, so that a
+        non-admin cannot learn which usernames exist (as in ``authenticate``).
+        """
+        if who.username != normalise_username(username):
             who.require(Action.MANAGE_ACCOUNTS)
-        elif current_password is None or not verify_password(
-            account.password_hash, current_password
+        account = self._account(username)
+        if who.username == account.username and (
+            current_password is None or not verify_password(account.password_hash, current_password)
         ):
             raise AuthenticationFailed()
         account.change_password(self.app.act(who), hash_password(new_password))

@@ -7,12 +7,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from tracker.aggregates.account import Account
 from tracker.aggregates.base import TrackedAggregate
 from tracker.errors import CaseNotFound
 from tracker.permissions import Action, Principal
 from tracker.services.base import Service
 
 _BOOKKEEPING = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+# Shown as changed, never as their value.
+SECRETS = frozenset({"password_hash"})
+REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,17 @@ def _business_date(values: dict[str, Any]) -> date | None:
 
 class Audit(Service):
     def history(self, who: Principal, case_id: UUID) -> list[EventRecord]:
-        who.require(Action.READ_HISTORY)
-        self.app.load(TrackedAggregate, case_id, who)  # scope check
+        if not who.may(Action.READ_HISTORY):
+            who.require(Action.READ_ACCOUNT_HISTORY)
+        aggregate = self.app.load(TrackedAggregate, case_id, who)  # scope check
+        if isinstance(aggregate, Account):
+            who.require(Action.READ_ACCOUNT_HISTORY)
+        else:
+            who.require(Action.READ_HISTORY)
         records = []
         for event in self.app.events.get(case_id):
             values = {
-                f.name: getattr(event, f.name)
+                f.name: REDACTED if f.name in SECRETS else getattr(event, f.name)
                 for f in fields(event)  # type: ignore[arg-type]
                 if f.name not in _BOOKKEEPING and f.name != "actor"
             }

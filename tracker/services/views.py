@@ -84,6 +84,7 @@ class ApprovalView:
     certificate_number: str | None
     delivered_on: date | None
     received_by: str | None
+    delivering_officer: str | None
     withdrawn_on: date | None
     decision_due: date
     is_overdue: bool
