@@ -11,7 +11,7 @@ from tracker.application import Recorded
 from tracker.errors import DomainError, InvalidValue
 from tracker.permissions import Action, Principal
 from tracker.person import Person
-from tracker.services.base import Service
+from tracker.services.base import CaseService
 from tracker.services.views import ApprovalView, snapshot
 
 
@@ -19,12 +19,8 @@ class DuplicateCertificateNumber(DomainError):
     template = "certificate number {number} was already issued"
 
 
-class Approvals(Service):
-    def _handle(
-        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
-    ) -> SecondBirthApproval:
-        who.require(action)
-        return self.app.load(SecondBirthApproval, case_id, who, expected_version=expected_version)
+class Approvals(CaseService[SecondBirthApproval]):
+    kind = SecondBirthApproval
 
     def apply(
         self,
@@ -60,9 +56,13 @@ class Approvals(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.review_eligibility(self.app.act(who), eligible, reviewed_on, grounds)
-        return self.app.commit(approval)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.review_eligibility(act, eligible, reviewed_on, grounds),
+        )
 
     def post(
         self,
@@ -74,9 +74,15 @@ class Approvals(Service):
         expected_version: int | None = None,
     ) -> Recorded:
         """The posting period is policy, fixed on the case when it is posted."""
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.post(self.app.act(who), posted_on, place, self.app.policy.posting_days)
-        return self.app.commit(approval)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.post(
+                act, posted_on, place, self.app.policy.posting_days
+            ),
+        )
 
     def lodge_objection(
         self,
@@ -88,9 +94,13 @@ class Approvals(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.lodge_objection(self.app.act(who), lodged_on, objector, content)
-        return self.app.commit(approval)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.lodge_objection(act, lodged_on, objector, content),
+        )
 
     def resolve_objection(
         self,
@@ -103,9 +113,15 @@ class Approvals(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.resolve_objection(self.app.act(who), number, upheld, reason, resolved_on)
-        return self.app.commit(approval)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.resolve_objection(
+                act, number, upheld, reason, resolved_on
+            ),
+        )
 
     def decide(
         self,
@@ -119,7 +135,7 @@ class Approvals(Service):
         expected_version: int | None = None,
     ) -> Recorded:
         """An approval claims its certificate number in the same transaction."""
-        approval = self._handle(who, case_id, expected_version, Action.DECIDE_APPROVAL)
+        approval = self._load(who, case_id, Action.DECIDE_APPROVAL, expected_version)
         act = self.app.act(who)
         approval.decide(act, approved, decided_on, certificate_number, reason)
         if approval.certificate_number is None:
@@ -142,11 +158,15 @@ class Approvals(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.deliver_certificate(
-            self.app.act(who), delivered_on, received_by, delivering_officer
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.deliver_certificate(
+                act, delivered_on, received_by, delivering_officer
+            ),
         )
-        return self.app.commit(approval)
 
     def withdraw(
         self,
@@ -157,9 +177,13 @@ class Approvals(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        approval = self._handle(who, case_id, expected_version, Action.HANDLE_APPROVAL)
-        approval.withdraw(self.app.act(who), withdrawn_on, reason)
-        return self.app.commit(approval)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_APPROVAL,
+            expected_version,
+            lambda approval, act: approval.withdraw(act, withdrawn_on, reason),
+        )
 
     def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> ApprovalView:
         who.require(Action.READ_CASES)

@@ -12,7 +12,7 @@ from tracker.errors import DomainError, InvalidValue
 from tracker.money import Money
 from tracker.permissions import Action, Principal
 from tracker.person import Person
-from tracker.services.base import Service
+from tracker.services.base import CaseService
 from tracker.services.views import FeeView, snapshot
 
 
@@ -20,12 +20,8 @@ class DuplicateReceipt(DomainError):
     template = "receipt number {number} was already recorded"
 
 
-class Fees(Service):
-    def _handle(
-        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
-    ) -> FeeCollection:
-        who.require(action)
-        return self.app.load(FeeCollection, case_id, who, expected_version=expected_version)
+class Fees(CaseService[FeeCollection]):
+    kind = FeeCollection
 
     @property
     def _abolished_on(self) -> date:
@@ -68,9 +64,13 @@ class Fees(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        case = self._handle(who, case_id, expected_version, Action.APPROVE_INSTALMENTS)
-        case.approve_instalments(self.app.act(who), applied_on, approved_on, schedule)
-        return self.app.commit(case)
+        return self._change(
+            who,
+            case_id,
+            Action.APPROVE_INSTALMENTS,
+            expected_version,
+            lambda case, act: case.approve_instalments(act, applied_on, approved_on, schedule),
+        )
 
     def record_payment(
         self,
@@ -83,7 +83,7 @@ class Fees(Service):
         expected_version: int | None = None,
     ) -> Recorded:
         """A receipt number is claimed in the same transaction as the payment."""
-        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
+        case = self._load(who, case_id, Action.HANDLE_FEE, expected_version)
         act = self.app.act(who)
         case.record_payment(act, receipt_number, amount, paid_on)
         number = case.receipts[-1].number
@@ -102,9 +102,13 @@ class Fees(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
-        case.file_challenge(self.app.act(who), kind, filed_on, note)
-        return self.app.commit(case)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_FEE,
+            expected_version,
+            lambda case, act: case.file_challenge(act, kind, filed_on, note),
+        )
 
     def apply_enforcement(
         self,
@@ -115,9 +119,13 @@ class Fees(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
-        case.apply_enforcement(self.app.act(who), applied_on, court, self._abolished_on)
-        return self.app.commit(case)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_FEE,
+            expected_version,
+            lambda case, act: case.apply_enforcement(act, applied_on, court, self._abolished_on),
+        )
 
     def write_off(
         self,
@@ -128,9 +136,13 @@ class Fees(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        case = self._handle(who, case_id, expected_version, Action.WRITE_OFF_FEE)
-        case.write_off(self.app.act(who), written_off_on, reason)
-        return self.app.commit(case)
+        return self._change(
+            who,
+            case_id,
+            Action.WRITE_OFF_FEE,
+            expected_version,
+            lambda case, act: case.write_off(act, written_off_on, reason),
+        )
 
     def cease(
         self,
@@ -141,9 +153,13 @@ class Fees(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        case = self._handle(who, case_id, expected_version, Action.HANDLE_FEE)
-        case.cease(self.app.act(who), ceased_on, reason, self._abolished_on)
-        return self.app.commit(case)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_FEE,
+            expected_version,
+            lambda case, act: case.cease(act, ceased_on, reason, self._abolished_on),
+        )
 
     def get(
         self,

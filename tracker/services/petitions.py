@@ -13,16 +13,12 @@ from tracker.errors import CaseNotFound, InvalidValue
 from tracker.permissions import Action, Principal
 from tracker.person import Person
 from tracker.roles import Role
-from tracker.services.base import Service
+from tracker.services.base import CaseService
 from tracker.services.views import PetitionView, snapshot
 
 
-class Petitions(Service):
-    def _handle(
-        self, who: Principal, case_id: UUID, expected_version: int | None, action: Action
-    ) -> Petition:
-        who.require(action)
-        return self.app.load(Petition, case_id, who, expected_version=expected_version)
+class Petitions(CaseService[Petition]):
+    kind = Petition
 
     def register(
         self,
@@ -64,9 +60,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.accept(self.app.act(who), accepted_on)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.accept(act, accepted_on),
+        )
 
     def not_accept(
         self,
@@ -77,9 +77,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.not_accept(self.app.act(who), decided_on, reason)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.not_accept(act, decided_on, reason),
+        )
 
     def forward(
         self,
@@ -90,15 +94,19 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.forward(self.app.act(who), forwarded_on, organ)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.forward(act, forwarded_on, organ),
+        )
 
     def assign(
         self, who: Principal, case_id: UUID, assignee: str, *, expected_version: int | None = None
     ) -> Recorded:
         """Only to an active officer who can see the case's community."""
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition = self._load(who, case_id, Action.HANDLE_PETITION, expected_version)
         try:
             officer = self.app.load(Account, Account.id_for(assignee), None)
         except (CaseNotFound, InvalidValue):
@@ -113,9 +121,13 @@ class Petitions(Service):
     def add_note(
         self, who: Principal, case_id: UUID, text: str, *, expected_version: int | None = None
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.add_note(self.app.act(who), text)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.add_note(act, text),
+        )
 
     def grant_extension(
         self,
@@ -127,9 +139,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.EXTEND_PETITION)
-        petition.grant_extension(self.app.act(who), days, reason, approved_on)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.EXTEND_PETITION,
+            expected_version,
+            lambda petition, act: petition.grant_extension(act, days, reason, approved_on),
+        )
 
     def reply(
         self,
@@ -141,9 +157,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.reply(self.app.act(who), replied_on, outcome, text)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.reply(act, replied_on, outcome, text),
+        )
 
     def record_satisfaction(
         self,
@@ -154,9 +174,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.record_satisfaction(self.app.act(who), rating, recorded_on)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.record_satisfaction(act, rating, recorded_on),
+        )
 
     def request_review(
         self,
@@ -167,7 +191,7 @@ class Petitions(Service):
         re_review: bool = False,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
+        petition = self._load(who, case_id, Action.HANDLE_PETITION, expected_version)
         if re_review:
             petition.request_re_review(self.app.act(who), requested_on)
         else:
@@ -184,9 +208,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.stop_clock(self.app.act(who), start, end, reason)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.stop_clock(act, start, end, reason),
+        )
 
     def give_opinion(
         self,
@@ -198,9 +226,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.give_opinion(self.app.act(who), given_on, outcome, text)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.give_opinion(act, given_on, outcome, text),
+        )
 
     def terminate(
         self,
@@ -211,9 +243,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.HANDLE_PETITION)
-        petition.terminate(self.app.act(who), terminated_on, reason)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.HANDLE_PETITION,
+            expected_version,
+            lambda petition, act: petition.terminate(act, terminated_on, reason),
+        )
 
     def merge(
         self,
@@ -224,7 +260,7 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        duplicate = self._handle(who, duplicate_id, expected_version, Action.HANDLE_PETITION)
+        duplicate = self._load(who, duplicate_id, Action.HANDLE_PETITION, expected_version)
         original = self.app.load(Petition, original_id, who)
         duplicate.merge_into(self.app.act(who), original, reason)
         return self.app.commit(duplicate, original)
@@ -238,9 +274,13 @@ class Petitions(Service):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._handle(who, case_id, expected_version, Action.CORRECT_CASE)
-        petition.correct(self.app.act(who), reason, changes)
-        return self.app.commit(petition)
+        return self._change(
+            who,
+            case_id,
+            Action.CORRECT_CASE,
+            expected_version,
+            lambda petition, act: petition.correct(act, reason, changes),
+        )
 
     def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> PetitionView:
         who.require(Action.READ_CASES)
