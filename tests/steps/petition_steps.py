@@ -33,11 +33,22 @@ RATINGS = {
 }
 
 
+def _channel(text: str) -> Channel:
+    """A parse type matching only the four channel words, so it cannot swallow a longer step."""
+    return CHANNELS[text]
+
+
+_channel.pattern = "|".join(CHANNELS)  # type: ignore[attr-defined]  # read by parse
+
+
+EXTRA = {"Channel": _channel}
+
+
 def _register(
     world: World,
     username: str,
     day: str,
-    channel: str,
+    channel: Channel,
     *,
     headcount: int = 1,
     lodged: str = "街道",
@@ -51,7 +62,7 @@ def _register(
         person = Person("王芳", ResidentId.parse(id_number) if id_number else None)
         recorded = world.app.petitions.register(
             who,
-            channel=CHANNELS[channel],
+            channel=channel,
             received_on=date.fromisoformat(day),
             petitioners=(person,),
             headcount=headcount,
@@ -67,34 +78,52 @@ def _register(
     world.attempt(command)
 
 
-@when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel}'))
-def register(world: World, username: str, day: str, channel: str) -> None:
+@when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
+def register(world: World, username: str, day: str, channel: Channel) -> None:
     _register(world, username, day, channel)
 
 
-@when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel}，人数 {headcount:d}'))
-def register_group(world: World, username: str, day: str, channel: str, headcount: int) -> None:
+@when(
+    parsers.parse(
+        '"{username:w}" 登记一件 {day} 收到的{channel:Channel}，人数 {headcount:d}',
+        extra_types=EXTRA,
+    )
+)
+def register_group(world: World, username: str, day: str, channel: Channel, headcount: int) -> None:
     _register(world, username, day, channel, headcount=headcount)
 
 
 @when(
     parsers.parse(
-        '"{username:w}" 登记一件 {day} 收到的{channel}，在{lodged}提出、主管为{competent}'
+        '"{username:w}" 登记一件 {day} 收到的{channel:Channel}，在{lodged}提出、主管为{competent}',
+        extra_types=EXTRA,
     )
 )
 def register_levels(
-    world: World, username: str, day: str, channel: str, lodged: str, competent: str
+    world: World, username: str, day: str, channel: Channel, lodged: str, competent: str
 ) -> None:
     _register(world, username, day, channel, lodged=lodged, competent=competent)
 
 
-@when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel}，信访人身份证号 "{id_number}"'))
-def register_with_id(world: World, username: str, day: str, channel: str, id_number: str) -> None:
+@when(
+    parsers.parse(
+        '"{username:w}" 登记一件 {day} 收到的{channel:Channel}，信访人身份证号 "{id_number}"',
+        extra_types=EXTRA,
+    )
+)
+def register_with_id(
+    world: World, username: str, day: str, channel: Channel, id_number: str
+) -> None:
     _register(world, username, day, channel, id_number=id_number)
 
 
-@when(parsers.parse('"{username:w}" 为社区 "{community}" 登记一件 {day} 收到的{channel}'))
-def register_for(world: World, username: str, community: str, day: str, channel: str) -> None:
+@when(
+    parsers.parse(
+        '"{username:w}" 为社区 "{community}" 登记一件 {day} 收到的{channel:Channel}',
+        extra_types=EXTRA,
+    )
+)
+def register_for(world: World, username: str, community: str, day: str, channel: Channel) -> None:
     _register(world, username, day, channel, community=community)
 
 
