@@ -56,17 +56,29 @@ class Tracker(Application[UUID]):
         self.policy = policy or Policy.load(self.settings.policy_file)
         super().__init__(env={**self.settings.eventsourcing_env(), **(env or {})})
         # Imported here: the services import this module for Recorded and Tracker.
+        from tracker.projections.case_index import CaseIndex
+        from tracker.projections.database import connect_views
+        from tracker.projections.runner import Views
         from tracker.services.accounts import Accounts
         from tracker.services.approvals import Approvals
         from tracker.services.audit import Audit
+        from tracker.services.cases import Cases
         from tracker.services.fees import Fees
         from tracker.services.petitions import Petitions
 
+        self.views = Views(self, connect_views(self.settings), [CaseIndex(self.policy)])
         self.accounts = Accounts(self)
         self.petitions = Petitions(self)
         self.approvals = Approvals(self)
         self.fees = Fees(self)
         self.audit = Audit(self)
+        self.cases = Cases(self)
+
+    def close(self) -> None:
+        views = getattr(self, "views", None)
+        if views is not None:
+            views.db.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,193 @@
+"""The case index read model on both stores: read your writes, exactly once, rebuild, as of."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tracker.aggregates.petition import Channel, Level, Outcome
+from tracker.application import Tracker
+from tracker.clock import FixedClock
+from tracker.person import Person
+from tracker.projections.case_index import CaseIndex, CaseQuery
+from tracker.projections.database import Cursor
+from tracker.projections.runner import Views
+from tracker.roles import Role
+
+PASSWORD = "long-enough-pw"
+
+
+def _setup(app: Tracker) -> None:
+    app.accounts.create_first_admin("admin", "管理员", PASSWORD)
+    admin = app.accounts.principal("admin")
+    for username, community, role in (
+        ("li", "xinmin", Role.OFFICER),
+        ("zhao", "dongjie", Role.OFFICER),
+        ("zhou", None, Role.AUDITOR),
+    ):
+        app.accounts.create(
+            admin,
+            username=username,
+            display_name=username,
+            password=PASSWORD,
+            community=community,
+            roles=(role,),
+        )
+
+
+def _register(app: Tracker, username: str, received: date, headcount: int = 1) -> Any:
+    who = app.accounts.principal(username)
+    return app.petitions.register(
+        who,
+        channel=Channel.VISIT,
+        received_on=received,
+        petitioners=(Person("王秀英"),),
+        headcount=headcount,
+        community=who.community or "xinmin",
+        category="奖励扶助",
+        summary="独生子女父母奖励未兑现",
+        lodged_level=Level.SUB_DISTRICT,
+        competent_level=Level.SUB_DISTRICT,
+    ).case_id
+
+
+def _all_rows(app: Tracker) -> list[dict[str, Any]]:
+    with app.views.db.read() as cursor:
+        table = "case_versions" + app.views.suffix(cursor, "case_index")
+        cursor.execute(f"SELECT * FROM {table} ORDER BY case_id, version")
+        return cursor.fetchall()
+
+
+def test_a_list_includes_the_command_just_recorded_and_respects_scope(
+    app: Tracker, clock: FixedClock
+) -> None:
+    _setup(app)
+    first = _register(app, "li", date(2026, 2, 10), headcount=6)
+    second = _register(app, "zhao", date(2026, 2, 11))
+    li, zhou = app.accounts.principal("li"), app.accounts.principal("zhou")
+    app.petitions.accept(li, first, date(2026, 2, 12))
+
+    mine = app.cases.list(li, CaseQuery())
+    assert [(r.case_id, r.stage, r.collective) for r in mine.rows] == [
+        (str(first), "accepted", True)
+    ]
+    assert mine.rows[0].next_deadline == date(2026, 4, 13)  # 2026-02-12 + 60 days
+    assert app.cases.list(zhou, CaseQuery()).total == 2
+    dongjie = app.cases.list(zhou, CaseQuery(community="dongjie"))
+    assert [r.case_id for r in dongjie.rows] == [str(second)]
+    assert app.cases.list(zhou, CaseQuery(collective=True)).total == 1
+    assert app.cases.list(zhou, CaseQuery(text="奖励")).total == 2
+    assert app.cases.list(zhou, CaseQuery(text="不存在的词")).total == 0
+    clock.set(FixedClock.on(date(2026, 4, 14)).now())
+    # The first passed its handling limit (04-13); the second, never routed, its routing
+    # limit (2026-02-11 + 15 = 02-26); li sees only the first.
+    assert app.cases.list(zhou, CaseQuery(overdue=True)).total == 2
+    assert [r.case_id for r in app.cases.list(li, CaseQuery(overdue=True)).rows] == [str(first)]
+    assert app.cases.list(zhou, CaseQuery(overdue=False)).total == 0
+
+
+def test_sort_and_pagination(app: Tracker) -> None:
+    _setup(app)
+    for day in range(1, 8):
+        _register(app, "li", date(2026, 2, day))
+    li = app.accounts.principal("li")
+    page = app.cases.list(li, CaseQuery(sort="opened_on", descending=False, page=2, per_page=3))
+    assert page.total == 7
+    assert page.pages == 3
+    assert [r.opened_on.day for r in page.rows] == [4, 5, 6]
+
+
+def test_as_known_on_shows_the_list_before_later_recordings(
+    app: Tracker, clock: FixedClock
+) -> None:
+    _setup(app)
+    case = _register(app, "li", date(2026, 2, 10))
+    before_reply = clock.now()
+    clock.advance(days=1)
+    li = app.accounts.principal("li")
+    app.petitions.accept(li, case, date(2026, 2, 12))
+    app.petitions.reply(li, case, date(2026, 3, 2), Outcome.SUPPORTED, "已答复")
+    now = app.cases.list(li, CaseQuery())
+    then = app.cases.list(li, CaseQuery(), as_known_on=before_reply)
+    assert [r.stage for r in now.rows] == ["replied"]
+    assert [r.stage for r in then.rows] == ["registered"]
+    earlier = app.cases.list(li, CaseQuery(), as_known_on=before_reply - timedelta(seconds=1))
+    assert earlier.total == 0
+
+
+def test_processing_one_event_at_a_time_across_restarts_counts_each_once(app: Tracker) -> None:
+    _setup(app)
+    li = app.accounts.principal("li")
+    cases = [_register(app, "li", date(2026, 2, d)) for d in (3, 4, 5)]
+    for case in cases:
+        app.petitions.accept(li, case, date(2026, 2, 6))
+    app.views.catch_up()
+    expected = _all_rows(app)
+
+    app.views.rebuild("case_index")  # a fresh generation, then process it stepwise
+    with app.views.db.write() as cursor:
+        generation = app.views.suffix(cursor, "case_index")
+        cursor.execute(f"DELETE FROM case_versions{generation}")
+        cursor.execute("UPDATE view_positions SET position = 0 WHERE name = 'case_index'")
+    head = app.views.head()
+    while app.views.position("case_index") < head:
+        # Each time a new runner, as after a restart, does one event and stops.
+        Views(app, app.views.db, [CaseIndex(app.policy)]).catch_up(batch=1, stop_after=1)
+    assert _all_rows(app) == expected
+
+
+class _Failing(CaseIndex):
+    """Fails on its third case event, after writing that event's rows."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.seen = 0
+
+    def process(self, cursor: Cursor, suffix: str, event: Any, case: Any) -> None:
+        super().process(cursor, suffix, event, case)
+        if type(case).__name__ == "Petition":
+            self.seen += 1
+            if self.seen == 3:
+                raise RuntimeError("stopped between writing the view and recording the position")
+
+
+def test_a_failure_mid_batch_writes_neither_rows_nor_position(app: Tracker) -> None:
+    _setup(app)
+    for d in (3, 4, 5, 6):
+        _register(app, "li", date(2026, 2, d))
+    app.views.catch_up()
+    expected = _all_rows(app)
+    app.views.rebuild("case_index")
+    with app.views.db.write() as cursor:
+        suffix = app.views.suffix(cursor, "case_index")
+        cursor.execute(f"DELETE FROM case_versions{suffix}")
+        cursor.execute("UPDATE view_positions SET position = 0 WHERE name = 'case_index'")
+    failing = Views(app, app.views.db, [_Failing(app.policy)])
+    with pytest.raises(RuntimeError):
+        failing.catch_up()
+    assert app.views.position("case_index") == 0
+    assert _all_rows(app) == []
+    app.views.catch_up()
+    assert _all_rows(app) == expected
+
+
+def test_a_rebuild_gives_identical_rows_and_switches_generation(app: Tracker) -> None:
+    _setup(app)
+    li = app.accounts.principal("li")
+    case = _register(app, "li", date(2026, 2, 10))
+    app.petitions.accept(li, case, date(2026, 2, 12))
+    app.views.catch_up()
+    before = _all_rows(app)
+    with app.views.db.read() as cursor:
+        old = app.views.suffix(cursor, "case_index")
+    progress: list[tuple[int, int]] = []
+    app.views.rebuild(
+        "case_index", batch=2, on_progress=lambda done, of: progress.append((done, of))
+    )
+    with app.views.db.read() as cursor:
+        new = app.views.suffix(cursor, "case_index")
+    assert new != old
+    assert _all_rows(app) == before
+    assert progress[-1][0] == progress[-1][1] == app.views.head()

@@ -1,0 +1,1 @@
+"""Read models: each consumes events only and keeps its tables and position in one transaction."""

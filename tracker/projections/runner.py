@@ -1,0 +1,242 @@
+"""Feeds events to the read models exactly once, and rebuilds one beside the one being served.
+
+Positions live in ``view_positions`` (one row per projection and generation)
+and are written in the same transaction as the rows an event produced, so a
+stop at any point loses nothing and counts nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from tracker.aggregates.base import TrackedAggregate
+
+if TYPE_CHECKING:
+    from tracker.application import Tracker
+    from tracker.projections.database import Cursor, ViewDatabase
+    from tracker.projections.projection import Projection
+
+BATCH = 500
+CACHE = 20_000
+
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS view_positions ("
+    "name TEXT NOT NULL, generation INTEGER NOT NULL, position INTEGER NOT NULL, "
+    "PRIMARY KEY (name, generation))",
+    "CREATE TABLE IF NOT EXISTS view_active (name TEXT PRIMARY KEY, generation INTEGER NOT NULL)",
+)
+
+
+class ViewTimeout(Exception):
+    """A read model did not reach a position in time."""
+
+
+def suffix(generation: int) -> str:
+    return f"_g{generation}"
+
+
+class CaseReplayer:
+    """The case after each event, kept from event to event; loaded from the store on a gap."""
+
+    def __init__(self, app: Tracker) -> None:
+        self.app = app
+        self._cases: OrderedDict[UUID, TrackedAggregate] = OrderedDict()
+
+    def after(self, event: Any) -> TrackedAggregate:
+        case_id = event.originator_id
+        case = self._cases.pop(case_id, None)
+        if event.originator_version == 1:
+            case = None
+        elif case is None or case.version != event.originator_version - 1:
+            case = self.app.repository.get(case_id, version=event.originator_version - 1)
+        case = event.mutate(case)
+        assert isinstance(case, TrackedAggregate)
+        self._cases[case_id] = case
+        if len(self._cases) > CACHE:
+            self._cases.popitem(last=False)
+        return case
+
+    def forget(self) -> None:
+        self._cases.clear()
+
+
+class Views:
+    """The read models of one store: catching up, waiting, rebuilding."""
+
+    def __init__(self, app: Tracker, db: ViewDatabase, projections: Sequence[Projection]) -> None:
+        self.app = app
+        self.db = db
+        self.projections = {p.name: p for p in projections}
+        self._replayer = CaseReplayer(app)
+        with db.write() as cursor:
+            for statement in _CREATE:
+                cursor.execute(statement)
+            for projection in projections:
+                cursor.execute(
+                    "INSERT INTO view_active (name, generation) VALUES (?, 1) "
+                    "ON CONFLICT (name) DO NOTHING",
+                    (projection.name,),
+                )
+                generation = self._active(cursor, projection.name)
+                projection.create(cursor, suffix(generation))
+                cursor.execute(
+                    "INSERT INTO view_positions (name, generation, position) VALUES (?, ?, 0) "
+                    "ON CONFLICT (name, generation) DO NOTHING",
+                    (projection.name, generation),
+                )
+
+    # -- positions -----------------------------------------------------------------
+
+    @staticmethod
+    def _active(cursor: Cursor, name: str) -> int:
+        cursor.execute("SELECT generation FROM view_active WHERE name = ?", (name,))
+        row = cursor.fetchone()
+        assert row is not None, name
+        return int(row["generation"])
+
+    @staticmethod
+    def _position(cursor: Cursor, name: str, generation: int) -> int:
+        cursor.execute(
+            "SELECT position FROM view_positions WHERE name = ? AND generation = ?",
+            (name, generation),
+        )
+        row = cursor.fetchone()
+        return 0 if row is None else int(row["position"])
+
+    @staticmethod
+    def _set_position(cursor: Cursor, name: str, generation: int, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO view_positions (name, generation, position) VALUES (?, ?, ?) "
+            "ON CONFLICT (name, generation) DO UPDATE SET position = excluded.position",
+            (name, generation, position),
+        )
+
+    def position(self, name: str) -> int:
+        with self.db.read() as cursor:
+            return self._position(cursor, name, self._active(cursor, name))
+
+    def suffix(self, cursor: Cursor, name: str) -> str:
+        """The suffix of the tables a query should read now."""
+        return suffix(self._active(cursor, name))
+
+    # -- processing ----------------------------------------------------------------
+
+    def _notifications(self, after: int, limit: int) -> list[Any]:
+        return list(
+            self.app.recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False
+            )
+        )
+
+    def _apply(
+        self,
+        cursor: Cursor,
+        targets: Sequence[tuple[Projection, int, int]],
+        notifications: Sequence[Any],
+        replayer: CaseReplayer,
+    ) -> None:
+        """Apply each notification to every target (projection, generation, position) behind it."""
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            case = replayer.after(event)
+            for projection, generation, position in targets:
+                if notification.id > position:
+                    projection.process(cursor, suffix(generation), event, case)
+        last = notifications[-1].id
+        for projection, generation, position in targets:
+            self._set_position(cursor, projection.name, generation, max(position, last))
+
+    def catch_up(self, batch: int = BATCH, stop_after: int | None = None) -> int:
+        """Process everything recorded so far (or up to ``stop_after`` batches)."""
+        done = 0
+        while stop_after is None or done < stop_after:
+            try:
+                with self.db.write() as cursor:
+                    targets = []
+                    for projection in self.projections.values():
+                        generation = self._active(cursor, projection.name)
+                        position = self._position(cursor, projection.name, generation)
+                        targets.append((projection, generation, position))
+                    start = min(position for _, _, position in targets)
+                    notifications = self._notifications(start, batch)
+                    if not notifications:
+                        break
+                    self._apply(cursor, targets, notifications, self._replayer)
+            except BaseException:
+                self._replayer.forget()  # it may hold changes that were rolled back
+                raise
+            done += 1
+        return self.head()
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def wait(self, position: int, timeout: float = 5.0) -> None:
+        """Read your writes: block until every read model has reached ``position``."""
+        deadline = time.monotonic() + timeout
+        while any(self.position(name) < position for name in self.projections):
+            if time.monotonic() > deadline:
+                raise ViewTimeout(f"read models did not reach {position} in {timeout} s")
+            time.sleep(0.02)
+
+    # -- rebuilding ------------------------------------------------------------------
+
+    def rebuild(
+        self, name: str, batch: int = BATCH, on_progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Build a new generation from the first event while the old one serves, then switch."""
+        projection = self.projections[name]
+        with self.db.write() as cursor:
+            old = self._active(cursor, name)
+            cursor.execute(
+                "SELECT MAX(generation) AS g FROM view_positions WHERE name = ?", (name,)
+            )
+            row = cursor.fetchone()
+            new = max(old, int(row["g"] or 0) if row else 0) + 1
+            for table in projection.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}{suffix(new)}")
+            projection.create(cursor, suffix(new))
+            self._set_position(cursor, name, new, 0)
+        replayer = CaseReplayer(self.app)
+        position = 0
+        while True:
+            head = self.head()
+            with self.db.write() as cursor:
+                notifications = self._notifications(position, batch)
+                if notifications:
+                    self._apply(cursor, [(projection, new, position)], notifications, replayer)
+                    position = notifications[-1].id
+                if position >= head or not notifications:
+                    # Caught up under the writers' lock: switch in the same transaction.
+                    self._finish(cursor, projection, old, new, replayer, position)
+                    break
+            if on_progress is not None:
+                on_progress(position, head)
+        if on_progress is not None:
+            on_progress(self.head(), self.head())
+
+    def _finish(
+        self,
+        cursor: Cursor,
+        projection: Projection,
+        old: int,
+        new: int,
+        replayer: CaseReplayer,
+        position: int,
+    ) -> None:
+        while rest := self._notifications(position, BATCH):
+            self._apply(cursor, [(projection, new, position)], rest, replayer)
+            position = rest[-1].id
+        cursor.execute(
+            "UPDATE view_active SET generation = ? WHERE name = ?", (new, projection.name)
+        )
+        for table in projection.tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{suffix(old)}")
+        cursor.execute(
+            "DELETE FROM view_positions WHERE name = ? AND generation = ?", (projection.name, old)
+        )
+        self._replayer.forget()
