@@ -56,8 +56,8 @@ class Tracker(Application[UUID]):
         self.policy = policy or Policy.load(self.settings.policy_file)
         super().__init__(env={**self.settings.eventsourcing_env(), **(env or {})})
         # Imported here: the services import this module for Recorded and Tracker.
-        from tracker.projections.case_index import CaseIndex
         from tracker.projections.database import connect_views
+        from tracker.projections.registry import all_projections
         from tracker.projections.runner import Views
         from tracker.services.accounts import Accounts
         from tracker.services.approvals import Approvals
@@ -66,7 +66,7 @@ class Tracker(Application[UUID]):
         from tracker.services.fees import Fees
         from tracker.services.petitions import Petitions
 
-        self.views = Views(self, connect_views(self.settings), [CaseIndex(self.policy)])
+        self.views = Views(self, connect_views(self.settings), all_projections(self.policy))
         self.accounts = Accounts(self)
         self.petitions = Petitions(self)
         self.approvals = Approvals(self)

@@ -14,33 +14,13 @@ from typing import TYPE_CHECKING, Any
 from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
-from tracker.projections.projection import Projection
+from tracker.projections.projection import Projection, known_on, record_version
 
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
 
 KINDS = {Petition: "petition", SecondBirthApproval: "approval", FeeCollection: "fee"}
-
-COLUMNS = (
-    "case_id",
-    "version",
-    "recorded_at",
-    "superseded_at",
-    "kind",
-    "stage",
-    "community",
-    "assignee",
-    "names",
-    "summary",
-    "opened_on",
-    "closed_on",
-    "next_deadline",
-    "working_days",
-    "is_open",
-    "collective",
-    "skip_level",
-)
 
 
 @dataclass(frozen=True)
@@ -160,16 +140,7 @@ class CaseIndex(Projection):
         row = row_for(case, self.policy.collective_threshold)
         if row is None:
             return
-        table = f"case_versions{suffix}"
-        cursor.execute(
-            f"UPDATE {table} SET superseded_at = ? WHERE case_id = ? AND superseded_at IS NULL",
-            (row["recorded_at"], row["case_id"]),
-        )
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in COLUMNS)})",
-            tuple(row[column] for column in COLUMNS),
-        )
+        record_version(cursor, f"case_versions{suffix}", row)
 
 
 def to_case_row(row: dict[str, Any]) -> CaseRow:
@@ -246,13 +217,8 @@ def select_cases(
     """Filter, search, sort and paginate; ``scope`` limits to one community."""
     table = f"case_versions{suffix}"
     where: list[str] = []
-    params: list[Any] = []
-    if as_known_on is None:
-        where.append("superseded_at IS NULL")
-    else:
-        moment = as_known_on.isoformat()
-        where.append("recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)")
-        params += [moment, moment]
+    condition, params = known_on(as_known_on)
+    where.append(condition)
     for column in ("kind", "stage", "community", "assignee"):
         value = getattr(query, column)
         if value is not None:

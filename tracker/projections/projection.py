@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tracker.aggregates.base import TrackedAggregate
     from tracker.policy import Policy
     from tracker.projections.database import Cursor
@@ -31,3 +33,32 @@ class Projection(ABC):
     @abstractmethod
     def process(self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate) -> None:
         """Apply one event; ``case`` is its aggregate after the event."""
+
+
+def record_version(cursor: Cursor, table: str, row: dict[str, Any]) -> None:
+    """Append a case's new row and mark its previous one superseded at this recording time.
+
+    Tables written this way have ``case_id``, ``version``, ``recorded_at`` and
+    ``superseded_at`` columns; ``known_on`` selects from them.
+    """
+    cursor.execute(
+        f"UPDATE {table} SET superseded_at = ? WHERE case_id = ? AND superseded_at IS NULL",
+        (row["recorded_at"], row["case_id"]),
+    )
+    columns = list(row)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        tuple(row[column] for column in columns),
+    )
+
+
+def known_on(as_known_on: datetime | None, prefix: str = "") -> tuple[str, list[Any]]:
+    """The condition selecting each case's row as known now, or as known at a past moment."""
+    if as_known_on is None:
+        return f"{prefix}superseded_at IS NULL", []
+    moment = as_known_on.isoformat()
+    return (
+        f"{prefix}recorded_at <= ? AND ({prefix}superseded_at IS NULL "
+        f"OR {prefix}superseded_at > ?)",
+        [moment, moment],
+    )
