@@ -66,7 +66,12 @@ class Tracker(Application[UUID]):
         from tracker.services.fees import Fees
         from tracker.services.petitions import Petitions
 
-        self.views = Views(self, connect_views(self.settings), all_projections(self.policy))
+        self.views = Views(
+            self,
+            connect_views(self.settings),
+            all_projections(self.policy),
+            inline=self.settings.projections == "inline",
+        )
         self.accounts = Accounts(self)
         self.petitions = Petitions(self)
         self.approvals = Approvals(self)

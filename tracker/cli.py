@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from tracker.application import Tracker
@@ -86,6 +86,51 @@ def _print_users(users: list[tuple[str, str, str]]) -> None:
     for username, roles, scope in users:
         table.add_row(username, roles, scope, DEMO_PASSWORD)
     console.print(table)
+
+
+projections_cli = typer.Typer(help="The read models: rebuild them from the event store.")
+cli.add_typer(projections_cli, name="projections")
+
+
+@projections_cli.command("rebuild")
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="One read model; all when omitted.")] = None,
+) -> None:
+    """Rebuild read models beside the ones being served, then switch to them."""
+    app = Tracker(Settings())
+    try:
+        names = [name] if name else sorted(app.views.projections)
+        unknown = [n for n in names if n not in app.views.projections]
+        if unknown:
+            console.print(f"[red]Unknown read model:[/red] {', '.join(unknown)}")
+            console.print(f"Known: {', '.join(sorted(app.views.projections))}")
+            raise typer.Exit(2)
+        with Progress(console=console) as progress:
+            for each in names:
+                task = progress.add_task(f"Rebuilding {each}", total=app.views.head() or 1)
+
+                def show(done: int, of: int, task: TaskID = task) -> None:
+                    progress.update(task, completed=done, total=of or 1)
+
+                app.views.rebuild(each, on_progress=show)
+    finally:
+        app.close()
+    console.print(f"Rebuilt {', '.join(names)}")
+
+
+@cli.command()
+def project(
+    interval: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 0.2,
+) -> None:
+    """Keep the read models up to date in this process (with TRACKER_PROJECTIONS=worker)."""
+    app = Tracker(Settings())
+    console.print(f"Projecting {_store_description(app.settings)}; Ctrl+C stops")
+    try:
+        app.views.run(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.close()
 
 
 @cli.command()

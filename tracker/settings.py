@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlparse
 
 from pydantic import Field, SecretStr, field_validator
@@ -16,6 +17,11 @@ class Settings(BaseSettings):
         default="sqlite:///var/tracker.sqlite3",
         description="sqlite:///relative/path, sqlite:////absolute/path, sqlite:///:memory: "
         "or postgresql://user:password@host:port/dbname?schema=name",
+    )
+    projections: Literal["inline", "worker"] = Field(
+        default="inline",
+        description="inline: each process brings the read models up to date before it reads; "
+        "worker: a separate `tracker project` process does, and readers wait for it",
     )
     cipher_key: SecretStr | None = None
     policy_file: Path | None = None

@@ -67,9 +67,17 @@ class CaseReplayer:
 class Views:
     """The read models of one store: catching up, waiting, rebuilding."""
 
-    def __init__(self, app: Tracker, db: ViewDatabase, projections: Sequence[Projection]) -> None:
+    def __init__(
+        self,
+        app: Tracker,
+        db: ViewDatabase,
+        projections: Sequence[Projection],
+        *,
+        inline: bool = True,
+    ) -> None:
         self.app = app
         self.db = db
+        self.inline = inline
         self.projections = {p.name: p for p in projections}
         self._replayer = CaseReplayer(app)
         with db.write() as cursor:
@@ -174,6 +182,19 @@ class Views:
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
+
+    def refresh(self, timeout: float = 5.0) -> None:
+        """Bring the read models up to everything recorded before this call."""
+        if self.inline:
+            self.catch_up()
+        else:
+            self.wait(self.head(), timeout)
+
+    def run(self, interval: float = 0.2, stop: Callable[[], bool] = lambda: False) -> None:
+        """The worker's loop: follow the store until told to stop."""
+        while not stop():
+            if self.catch_up() == self.head():
+                time.sleep(interval)
 
     def wait(self, position: int, timeout: float = 5.0) -> None:
         """Read your writes: block until every read model has reached ``position``."""

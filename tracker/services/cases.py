@@ -16,7 +16,7 @@ class Cases(Service):
         """Cases in the user's scope; includes every command recorded before the call."""
         who.require(Action.READ_CASES)
         views = self.app.views
-        views.catch_up()
+        views.refresh()
         with views.db.read() as cursor:
             return select_cases(
                 cursor,
