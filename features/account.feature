@@ -99,12 +99,22 @@
     当 "admin" 撤销 "li" 的信访员角色
     那么操作被拒绝，原因是 "LastRole"
 
-  场景: 管理员不能停用本人账户，也不能撤销本人的管理员角色
+  场景: 管理员不能停用本人账户，也不能更改本人的角色
     当 "admin" 停用账户 "admin"，理由 "调离"
-    那么操作被拒绝，原因是 "CannotLockOutYourself"
+    那么操作被拒绝，原因是 "OwnAccount"
     当 "admin" 授予 "admin" 审计员角色
-    而且 "admin" 撤销 "admin" 的管理员角色
-    那么操作被拒绝，原因是 "CannotLockOutYourself"
+    那么操作被拒绝，原因是 "OwnAccount"
+    当 "admin" 撤销 "admin" 的管理员角色
+    那么操作被拒绝，原因是 "OwnAccount"
+
+  场景: 社区管理员只管理本社区的账户
+    假如社区 "xinmin" 的管理员 "xadmin"
+    当 "xadmin" 创建账户 "zhao"，角色为 "信访员"，范围为社区 "dongjie"
+    那么操作被拒绝，原因是 "InvalidValue"
+    当 "xadmin" 授予 "wang" 信访员角色
+    那么操作被拒绝，原因是 "AccountNotFound"
+    当 "xadmin" 授予 "li" 审批员角色
+    那么操作成功
 
   场景: 账户历史中的密码散列只显示为已更改，不显示其值
     当 "admin" 将 "li" 的密码重置为 "another-password-1"

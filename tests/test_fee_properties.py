@@ -145,7 +145,7 @@ class FeeMachine(AggregateMachine):
                 "progress approve_instalments",
                 act,
                 [applied, approved],
-                lambda a: case.approve_instalments(a, applied, approved, schedule),
+                lambda a: case.approve_instalments(a, applied, approved, schedule, ABOLISHED),
                 case,
             )
         elif variant in (2, 3):
@@ -154,7 +154,7 @@ class FeeMachine(AggregateMachine):
                 "progress record_payment",
                 act,
                 [on],
-                lambda a: case.record_payment(a, f"R-{gap}", part, on),
+                lambda a: case.record_payment(a, f"R-{gap}", part, on, ABOLISHED),
                 case,
             )
         elif variant == 4:
@@ -233,7 +233,7 @@ class FeeMachine(AggregateMachine):
             else:
                 amounts = [money(amount) for _, amount in dues]
             schedule = tuple(Instalment(d, m) for d, m in zip(due_dates, amounts, strict=True))
-            case.approve_instalments(a, applied_on, approved_on, schedule)
+            case.approve_instalments(a, applied_on, approved_on, schedule, ABOLISHED)
 
         self.run("approve_instalments", act, [applied_on, approved_on], command, case)
 
@@ -259,7 +259,7 @@ class FeeMachine(AggregateMachine):
 
         def command(a: Act) -> None:
             paid = money(amount) if portion is None else Money(case.outstanding.fen // portion)
-            case.record_payment(a, receipt, paid, on)
+            case.record_payment(a, receipt, paid, on, ABOLISHED)
 
         self.run("record_payment", act, [on], command, case)
 

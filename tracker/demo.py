@@ -78,7 +78,6 @@ CATEGORIES = {
     "工作作风": "反映社区计生干部工作态度问题",
     "计生政策咨询": "咨询计划生育奖励扶助政策",
 }
-FEE_CUTOFF = date(2021, 8, 20)
 
 
 @dataclass
@@ -545,7 +544,7 @@ class DemoYear:
         if (
             plan in ("partial", "none")
             and rng.random() < 0.4
-            and due + timedelta(days=60) < FEE_CUTOFF
+            and due + timedelta(days=60) < self.app.policy.abolished_on
         ):
             enforced = due + timedelta(days=60)
             self._add(
@@ -566,7 +565,11 @@ class DemoYear:
                     "当事人申请行政复议",
                 ),
             )
-        if plan == "none" and rng.random() < 0.2 and due + timedelta(days=90) < FEE_CUTOFF:
+        if (
+            plan == "none"
+            and rng.random() < 0.2
+            and due + timedelta(days=90) < self.app.policy.abolished_on
+        ):
             written = due + timedelta(days=90)
             self._add(
                 written,
@@ -576,7 +579,7 @@ class DemoYear:
             )
             return
         if plan != "full" and rng.random() < 0.85:
-            ceased = FEE_CUTOFF + timedelta(days=rng.randint(12, 60))
+            ceased = self.app.policy.abolished_on + timedelta(days=rng.randint(12, 60))
             self._add(
                 ceased,
                 lambda: self.app.fees.cease(
@@ -605,7 +608,9 @@ class DemoYear:
                 self._who(APPROVER), case.known, applied, approved, schedule
             ),
         )
-        paid = [i for i in schedule[: rng.randint(1, count)] if i.due_on < FEE_CUTOFF]
+        paid = [
+            i for i in schedule[: rng.randint(1, count)] if i.due_on < self.app.policy.abolished_on
+        ]
         for instalment in paid:
             self._pay(case, officer, instalment.amount, instalment.due_on - timedelta(days=2))
         return len(paid) == count

@@ -1,8 +1,8 @@
 """Errors a user can meet, each named for the rule it enforces.
 
 Every error carries its parameters as attributes and an English message
-template; the web layer translates by class name, so messages stay out of
-the domain code and the catalogue has one entry per rule.
+template; a user interface can translate it by class name, so messages stay
+out of the domain code and a catalogue needs one entry per rule.
 """
 
 from __future__ import annotations

@@ -81,13 +81,14 @@ class Money:
         fraction = match.group("frac") or ""
         if len(fraction) > 2:
             raise InvalidMoney(text, MoneyProblem.PRECISION)
-        yuan = Decimal(f"{match.group('int').replace(',', '')}.{fraction or '0'}")
-        return cls(int(yuan.scaleb(2)))
+        # Integer arithmetic: Decimal's default 28-digit context would round long amounts.
+        return cls(int(match.group("int").replace(",", "")) * 100 + int(fraction.ljust(2, "0")))
 
     @property
     def yuan(self) -> Decimal:
         """The amount in yuan with exactly two decimal places."""
-        return Decimal(self.fen).scaleb(-2)
+        units, cents = divmod(abs(self.fen), 100)
+        return Decimal(f"{'-' if self.fen < 0 else ''}{units}.{cents:02d}")
 
     @property
     def is_zero(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.errors import MissingValue
+from tracker.errors import InvalidValue, MissingValue
 from tracker.resident_id import ResidentId
 
 
@@ -14,9 +14,13 @@ class Person:
     id_number: ResidentId | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise InvalidValue(field="name", problem="text is required")
         name = " ".join(self.name.split())
         if not name:
             raise MissingValue(field="name")
+        if self.id_number is not None and not isinstance(self.id_number, ResidentId):
+            raise InvalidValue(field="id_number", problem="a checked resident ID number")
         object.__setattr__(self, "name", name)
 
     @property

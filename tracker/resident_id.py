@@ -131,6 +131,13 @@ class ResidentId:
         object.__setattr__(self, "value", normalised)
 
     @classmethod
+    def from_store(cls, value: str) -> ResidentId:
+        """A number accepted once before: stored events still load if the rules change."""
+        number = object.__new__(cls)
+        object.__setattr__(number, "value", value)
+        return number
+
+    @classmethod
     def parse(cls, value: str, today: date | None = None) -> ResidentId:
         """Validate user input; with ``today``, also refuse a birth date after it.
 

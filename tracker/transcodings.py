@@ -52,7 +52,7 @@ class ResidentIdAsStr(Transcoding):
         return obj.value
 
     def decode(self, data: str) -> ResidentId:
-        return ResidentId(data)
+        return ResidentId.from_store(data)
 
 
 class PersonAsDict(Transcoding):

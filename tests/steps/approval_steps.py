@@ -241,10 +241,7 @@ def certificate_number(world: World, number: str) -> None:
 def delivered(world: World, receiver: str, officer: str) -> None:
     view = world.app.approvals.get(world.reader, world.case)
     assert view.received_by == receiver
-    # The view has no field for the delivering officer; the event records it.
-    event = world.app.audit.history(world.reader, world.case)[-1]
-    assert event.kind == "CertificateDelivered"
-    assert event.fields["delivering_officer"] == officer
+    assert view.delivering_officer == officer
 
 
 @then(parsers.parse("该申请的审批期限为 {day}"))
@@ -269,5 +266,5 @@ def decided_on_time(world: World, kind: str) -> None:
 
 @then(parsers.parse('身份证号被拒绝的原因是 "{reason}"'))
 def id_problem(world: World, reason: str) -> None:
-    assert isinstance(world.error, InvalidResidentId), f"refused with {world.error!r}"
-    assert world.error.reason.value == reason
+    assert isinstance(world.refused, InvalidResidentId), f"refused with {world.refused!r}"
+    assert world.refused.reason.value == reason

@@ -61,6 +61,6 @@ def succeeded(world: World) -> None:
 
 @then(parsers.parse('操作被拒绝，原因是 "{code}"'))
 def refused(world: World, code: str) -> None:
-    assert world.error is not None, "the command was not refused"
-    assert type(world.error).__name__ == code, f"refused with {world.error!r}"
+    error = world.refusal()
+    assert type(error).__name__ == code, f"refused with {error!r}"
     assert not world.written, "a refused command wrote to the store"

@@ -283,24 +283,28 @@ def current_limit_is(world: World, day: str) -> None:
 @then(parsers.parse("该件{verdict}集体访"))
 def collective(world: World, verdict: str) -> None:
     view = world.app.petitions.get(world.reader, world.case)
+    assert verdict in ("是", "不是")
     assert view.is_collective is (verdict == "是")
 
 
 @then(parsers.parse("该件{verdict}越级访"))
 def skip_level(world: World, verdict: str) -> None:
     view = world.app.petitions.get(world.reader, world.case)
+    assert verdict in ("是", "不是")
     assert view.is_skip_level is (verdict == "是")
 
 
 @then(parsers.parse("该件{verdict}逾期"))
 def overdue(world: World, verdict: str) -> None:
     view = world.app.petitions.get(world.reader, world.case)
+    assert verdict in ("已", "未")
     assert view.is_overdue is (verdict == "已")
 
 
 @then(parsers.parse("该件{verdict}按期办结"))
 def on_time(world: World, verdict: str) -> None:
     view = world.app.petitions.get(world.reader, world.case)
+    assert verdict in ("已", "未")
     assert view.closed_on_time is (verdict == "已")
 
 
@@ -312,3 +316,13 @@ def corrected(world: World, headcount: int, original: int) -> None:
     assert history[0].fields["headcount"] == original
     assert history[-1].kind == "Corrected"
     assert history[-1].fields["changes"] == {"headcount": headcount}
+
+
+@then(parsers.parse("该件收到日期为 {day}"))
+def received_on(world: World, day: str) -> None:
+    assert world.app.petitions.get(world.reader, world.case).received_on == date.fromisoformat(day)
+
+
+@then(parsers.parse("该件回访满意度为{rating}"))
+def rated(world: World, rating: str) -> None:
+    assert world.app.petitions.get(world.reader, world.case).satisfaction is RATINGS[rating]

@@ -10,9 +10,7 @@ from uuid import UUID
 from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.errors import TrackerError
-from tracker.money import InvalidMoney
 from tracker.permissions import Principal
-from tracker.resident_id import InvalidResidentId
 
 ROLE_NAMES = {
     "信访员": "officer",
@@ -24,8 +22,6 @@ ROLE_NAMES = {
 
 READER = "reader"
 
-Refusal = TrackerError | InvalidResidentId | InvalidMoney
-
 
 @dataclass
 class World:
@@ -33,7 +29,8 @@ class World:
     clock: FixedClock
     users: dict[str, Principal] = field(default_factory=dict)
     cases: dict[str, UUID] = field(default_factory=dict)
-    error: Refusal | None = None
+    error: TrackerError | None = None
+    refused: TrackerError | None = None  # the last refusal a step checked
     written: bool = False
     result: Any = None
 
@@ -52,14 +49,24 @@ class World:
 
     def attempt(self, command: Callable[[], Any]) -> None:
         """Run a command; remember its refusal and whether anything reached the store."""
+        if self.error is not None:
+            raise AssertionError(
+                f"an earlier step was refused and no step checked it: {self.error!r}"
+            )
         before = self.app.recorder.max_notification_id() or 0
-        self.error = None
         try:
             self.result = command()
-        except (TrackerError, InvalidResidentId, InvalidMoney) as error:
+        except TrackerError as error:
             self.error = error
         self.written = (self.app.recorder.max_notification_id() or 0) != before
 
     def succeeded(self) -> Any:
         assert self.error is None, f"refused: {self.error!r}"
         return self.result
+
+    def refusal(self) -> TrackerError:
+        """The refusal of the last command, which this check consumes."""
+        error, self.error = self.error, None
+        assert error is not None, "the command was not refused"
+        self.refused = error
+        return error

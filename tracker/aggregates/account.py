@@ -10,7 +10,7 @@ import re
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from tracker.aggregates.base import Act, TrackedAggregate, require_text
+from tracker.aggregates.base import Act, TrackedAggregate, require_member, require_text
 from tracker.errors import DomainError, InvalidValue
 from tracker.roles import Role
 
@@ -33,8 +33,8 @@ class LastRole(DomainError):
     template = "{role} is the last role of {username}; deactivate the account instead"
 
 
-def normalise_username(username: str) -> str:
-    name = username.strip().lower()
+def normalise_username(username: object) -> str:
+    name = require_text("username", username).lower()
     if not USERNAME.match(name):
         raise InvalidValue(
             field="username",
@@ -123,7 +123,9 @@ class Account(TrackedAggregate):
             display_name=require_text("display_name", display_name),
             password_hash=password_hash,
             community=community,
-            roles=tuple(sorted({Role(r) for r in roles}, key=lambda r: r.value)),
+            roles=tuple(
+                sorted({require_member(Role, "roles", r) for r in roles}, key=lambda r: r.value)
+            ),
         )
 
     def _require_active(self) -> None:
@@ -132,14 +134,14 @@ class Account(TrackedAggregate):
 
     def grant_role(self, act: Act, role: Role) -> None:
         self._require_active()
-        role = Role(role)  # a role given by its value must match the held Role members
+        role = require_member(Role, "role", role)
         if role in self.roles:
             raise RoleAlreadyHeld(username=self.username, role=role.value)
         self._trigger(self.RoleGranted, act, role=role)
 
     def revoke_role(self, act: Act, role: Role) -> None:
         self._require_active()
-        role = Role(role)
+        role = require_member(Role, "role", role)
         if role not in self.roles:
             raise RoleNotHeld(username=self.username, role=role.value)
         if self.roles == {role}:

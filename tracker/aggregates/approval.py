@@ -17,8 +17,11 @@ from tracker import deadlines
 from tracker.aggregates.base import (
     Act,
     TrackedAggregate,
+    require_bool,
+    require_int,
     require_order,
     require_past,
+    require_people,
     require_text,
 )
 from tracker.errors import DomainError, InvalidValue, LimitExpired
@@ -205,13 +208,13 @@ class SecondBirthApproval(TrackedAggregate):
         policy_ground: str,
         applied_on: date,
     ) -> SecondBirthApproval:
-        if len(spouses) != 2:
+        people = require_people(act, spouses, identified=True)
+        if len(people) != 2:
             raise InvalidValue(field="spouses", problem="both spouses are required")
-        first, second = (spouse.identified() for spouse in spouses)
+        first, second = people
         if first.id_number == second.id_number:
             raise InvalidValue(field="spouses", problem="the two ID numbers are the same")
-        if isinstance(existing_children, bool) or existing_children < 0:
-            raise InvalidValue(field="existing_children", problem="zero or more")
+        require_int("existing_children", existing_children, 0, 20)
         return cls._create(
             cls.Applied,
             id=uuid4(),
@@ -283,7 +286,7 @@ class SecondBirthApproval(TrackedAggregate):
         self._trigger(
             self.EligibilityReviewed,
             act,
-            eligible=bool(eligible),
+            eligible=require_bool("eligible", eligible),
             reviewed_on=reviewed_on,
             grounds=require_text("grounds", grounds),
         )
@@ -292,8 +295,7 @@ class SecondBirthApproval(TrackedAggregate):
         self._require_stage("post", ApprovalStage.ELIGIBLE)
         require_past(act, "posted_on", posted_on)
         require_order("posted_on", posted_on, "reviewed_on", self.reviewed_on)
-        if not 1 <= period_days <= MAX_POSTING_DAYS:
-            raise InvalidValue(field="period_days", problem=f"1 to {MAX_POSTING_DAYS} days")
+        require_int("period_days", period_days, 1, MAX_POSTING_DAYS)
         self._trigger(
             self.Posted,
             act,
@@ -327,6 +329,7 @@ class SecondBirthApproval(TrackedAggregate):
     ) -> None:
         """An upheld objection rejects the application."""
         self._require_stage("resolve an objection", ApprovalStage.POSTED)
+        require_bool("upheld", upheld)
         objection = next((o for o in self.objections if o.number == number), None)
         if objection is None:
             raise ObjectionNotFound(number=number)
@@ -338,7 +341,7 @@ class SecondBirthApproval(TrackedAggregate):
             self.ObjectionResolved,
             act,
             number=number,
-            upheld=bool(upheld),
+            upheld=upheld,
             reason=require_text("reason", reason),
             resolved_on=resolved_on,
         )
@@ -357,6 +360,7 @@ class SecondBirthApproval(TrackedAggregate):
         to check; here it is only required when approving.
         """
         self._require_stage("decide", ApprovalStage.POSTED)
+        require_bool("approved", approved)
         require_past(act, "decided_on", decided_on)
         ends = self.posting_ends
         assert ends is not None
@@ -375,7 +379,7 @@ class SecondBirthApproval(TrackedAggregate):
         self._trigger(
             self.Decided,
             act,
-            approved=bool(approved),
+            approved=approved,
             decided_on=decided_on,
             certificate_number=number,
             reason=reason,

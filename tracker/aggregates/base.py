@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
 
 from eventsourcing.domain import Aggregate
 
 from tracker.clock import SHANGHAI
 from tracker.errors import DateOutOfOrder, FutureDate, InvalidValue, MissingValue, WrongStage
+from tracker.person import Person
 
 
 @dataclass(frozen=True)
@@ -35,25 +37,71 @@ class Act:
         return self.at.astimezone(SHANGHAI).date()
 
 
-def require_text(field: str, value: str) -> str:
+def require_text(field: str, value: object) -> str:
     """Refuse blank free text: a reason nobody wrote is no reason."""
+    if not isinstance(value, str):
+        raise InvalidValue(field=field, problem="text is required")
     text = value.strip()
     if not text:
         raise MissingValue(field=field)
     return text
 
 
-def require_past(act: Act, field: str, value: date) -> date:
+def require_date(field: str, value: object) -> date:
+    """A calendar date: a moment in time (datetime) is not a business date."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidValue(field=field, problem="a date is required")
+    return value
+
+
+def require_past(act: Act, field: str, value: object) -> date:
     """Back-entering is normal; a business date in the future is not."""
-    if value > act.today:
-        raise FutureDate(field=field, value=value)
+    day = require_date(field, value)
+    if day > act.today:
+        raise FutureDate(field=field, value=day)
+    return day
+
+
+def require_order(field: str, value: object, earlier_field: str, earlier: date | None) -> date:
+    day = require_date(field, value)
+    if earlier is not None and day < earlier:
+        raise DateOutOfOrder(field=field, value=day, earlier_field=earlier_field, earlier=earlier)
+    return day
+
+
+def require_int(field: str, value: object, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidValue(field=field, problem=f"a whole number from {minimum} to {maximum}")
     return value
 
 
-def require_order(field: str, value: date, earlier_field: str, earlier: date | None) -> date:
-    if earlier is not None and value < earlier:
-        raise DateOutOfOrder(field=field, value=value, earlier_field=earlier_field, earlier=earlier)
+def require_bool(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(field=field, problem="yes or no")
     return value
+
+
+def require_people(act: Act, people: object, *, identified: bool) -> tuple[Person, ...]:
+    """Named parties; with ``identified`` each needs an ID number, whose birth date is past."""
+    if not isinstance(people, (tuple, list)) or not all(isinstance(p, Person) for p in people):
+        raise InvalidValue(field="people", problem="a list of named people")
+    for person in people:
+        if identified:
+            person.identified()
+        if person.id_number is not None and person.id_number.birth_date > act.today:
+            raise InvalidValue(field="id_number", problem="the birth date lies in the future")
+    return tuple(people)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def require_member(kind: type[E], field: str, value: object) -> E:
+    """An enum member, given as itself or by its value."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidValue(field=field, problem=f"not one of {[m.value for m in kind]}") from None
 
 
 class TrackedAggregate(Aggregate):

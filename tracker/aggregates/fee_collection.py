@@ -18,8 +18,11 @@ from tracker import deadlines
 from tracker.aggregates.base import (
     Act,
     TrackedAggregate,
+    require_date,
+    require_member,
     require_order,
     require_past,
+    require_people,
     require_text,
 )
 from tracker.errors import DomainError, InvalidValue, LimitExpired
@@ -80,13 +83,22 @@ class ScheduleMismatch(DomainError):
     template = "the instalments sum to {total}, the outstanding balance is {outstanding}"
 
 
+class CollectionAfterAbolition(DomainError):
+    template = "the fee was abolished from {cutoff}; unpaid amounts are no longer collected"
+
+
 class PlanAlreadyApproved(DomainError):
     template = "an instalment plan was already approved"
 
 
-def _positive(field: str, amount: Money) -> Money:
-    if amount.fen <= 0:
-        raise InvalidValue(field=field, problem="must be more than zero")
+MAX_AMOUNT = Money(100_000_000_000)  # a billion yuan: anything above is a typing error
+
+
+def _positive(field: str, amount: object) -> Money:
+    if not isinstance(amount, Money):
+        raise InvalidValue(field=field, problem="an amount of money is required")
+    if not 0 < amount.fen <= MAX_AMOUNT.fen:
+        raise InvalidValue(field=field, problem=f"more than zero and at most {MAX_AMOUNT}")
     return amount
 
 
@@ -191,9 +203,10 @@ class FeeCollection(TrackedAggregate):
         served_on: date,
         abolished_on: date,
     ) -> FeeCollection:
-        if decided_on >= abolished_on:
+        if require_date("decided_on", decided_on) >= abolished_on:
             raise AssessmentAfterAbolition(cutoff=abolished_on, decided_on=decided_on)
-        if not liable_parties:
+        parties = require_people(act, liable_parties, identified=True)
+        if not parties:
             raise InvalidValue(field="liable_parties", problem="at least one liable party")
         require_past(act, "served_on", served_on)
         return cls._create(
@@ -202,7 +215,7 @@ class FeeCollection(TrackedAggregate):
             actor=act.actor,
             timestamp=act.at,
             decision_number=require_text("decision_number", decision_number),
-            liable_parties=tuple(p.identified() for p in liable_parties),
+            liable_parties=parties,
             community=community,
             amount=_positive("amount", amount),
             decided_on=decided_on,
@@ -279,21 +292,25 @@ class FeeCollection(TrackedAggregate):
         applied_on: date,
         approved_on: date,
         schedule: tuple[Instalment, ...],
+        abolished_on: date,
     ) -> None:
         self._require_stage("approve instalments", FeeStage.ASSESSED)
         if self.instalments:
             raise PlanAlreadyApproved()
-        require_past(act, "approved_on", approved_on)
+        if require_past(act, "approved_on", approved_on) >= abolished_on:
+            raise CollectionAfterAbolition(cutoff=abolished_on)
         require_order("applied_on", applied_on, "served_on", self.served_on)
         require_order("approved_on", approved_on, "applied_on", applied_on)
         if applied_on > self.instalment_request_limit:
             raise LimitExpired(action="apply for instalments", limit=self.instalment_request_limit)
-        if len(schedule) < 2:
+        if not isinstance(schedule, (tuple, list)) or len(schedule) < 2:
             raise InvalidValue(field="schedule", problem="at least two instalments")
+        if not all(isinstance(i, Instalment) for i in schedule):
+            raise InvalidValue(field="schedule", problem="instalments with a due date and amount")
         previous = approved_on
         for instalment in schedule:
             _positive("amount", instalment.amount)
-            if instalment.due_on <= previous:
+            if require_date("due_on", instalment.due_on) <= previous:
                 raise InvalidValue(field="schedule", problem="due dates must rise after approval")
             previous = instalment.due_on
         total = sum((i.amount for i in schedule), Money.zero())
@@ -307,13 +324,16 @@ class FeeCollection(TrackedAggregate):
             schedule=tuple(schedule),
         )
 
-    def record_payment(self, act: Act, receipt_number: str, amount: Money, paid_on: date) -> None:
+    def record_payment(
+        self, act: Act, receipt_number: str, amount: Money, paid_on: date, abolished_on: date
+    ) -> None:
         """Receipt numbers are unique across cases: the application checks that."""
         self._require_stage("record a payment", FeeStage.ASSESSED)
         _positive("amount", amount)
         if amount > self.outstanding:
             raise Overpayment(amount=amount, outstanding=self.outstanding)
-        require_past(act, "paid_on", paid_on)
+        if require_past(act, "paid_on", paid_on) >= abolished_on:
+            raise CollectionAfterAbolition(cutoff=abolished_on)
         require_order("paid_on", paid_on, "decided_on", self.decided_on)
         self._trigger(
             self.PaymentReceived,
@@ -327,8 +347,14 @@ class FeeCollection(TrackedAggregate):
         """Recorded only: a review or lawsuit does not suspend collection."""
         require_past(act, "filed_on", filed_on)
         require_order("filed_on", filed_on, "served_on", self.served_on)
+        if not isinstance(note, str):
+            raise InvalidValue(field="note", problem="text is required")
         self._trigger(
-            self.ChallengeFiled, act, kind=ChallengeKind(kind), filed_on=filed_on, note=note.strip()
+            self.ChallengeFiled,
+            act,
+            kind=require_member(ChallengeKind, "kind", kind),
+            filed_on=filed_on,
+            note=note.strip(),
         )
 
     def apply_enforcement(self, act: Act, applied_on: date, court: str, abolished_on: date) -> None:

@@ -18,8 +18,11 @@ from tracker import deadlines
 from tracker.aggregates.base import (
     Act,
     TrackedAggregate,
+    require_int,
+    require_member,
     require_order,
     require_past,
+    require_people,
     require_text,
 )
 from tracker.deadlines import ClockStop
@@ -107,17 +110,22 @@ class RequestWindowOpen(DomainError):
 
 
 class ClockStopOutsideProceeding(DomainError):
-    template = "a clock stop must lie within the review or re-review it suspends"
+    template = "a clock stop must lie within the re-review it suspends"
+
+
+MAX_HEADCOUNT = 10_000
 
 
 def _headcount(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidValue(field="headcount", problem="at least 1")
-    return value
+    return require_int("headcount", value, 1, MAX_HEADCOUNT)
 
 
 def _text(field: str) -> Any:
-    return lambda value: require_text(field, str(value))
+    return lambda value: require_text(field, value)
+
+
+def _member(kind: Any, field: str) -> Any:
+    return lambda value: require_member(kind, field, value)
 
 
 class Petition(TrackedAggregate):
@@ -125,9 +133,9 @@ class Petition(TrackedAggregate):
         "headcount": _headcount,
         "category": _text("category"),
         "summary": _text("summary"),
-        "lodged_level": Level,
-        "competent_level": Level,
-        "channel": Channel,
+        "lodged_level": _member(Level, "lodged_level"),
+        "competent_level": _member(Level, "competent_level"),
+        "channel": _member(Channel, "channel"),
     }
 
     class Registered(TrackedAggregate.Created):
@@ -329,6 +337,7 @@ class Petition(TrackedAggregate):
     ) -> Petition:
         if not petitioners:
             raise InvalidValue(field="petitioners", problem="at least one petitioner")
+        require_people(act, petitioners, identified=False)
         if _headcount(headcount) < len(petitioners):
             raise InvalidValue(field="headcount", problem="fewer than the named petitioners")
         return cls._create(
@@ -336,15 +345,15 @@ class Petition(TrackedAggregate):
             id=uuid4(),
             actor=act.actor,
             timestamp=act.at,
-            channel=Channel(channel),
+            channel=require_member(Channel, "channel", channel),
             received_on=require_past(act, "received_on", received_on),
             petitioners=tuple(petitioners),
             headcount=headcount,
             community=community,
             category=require_text("category", category),
             summary=require_text("summary", summary),
-            lodged_level=Level(lodged_level),
-            competent_level=Level(competent_level),
+            lodged_level=require_member(Level, "lodged_level", lodged_level),
+            competent_level=require_member(Level, "competent_level", competent_level),
         )
 
     def _check_correction(self, changes: Mapping[str, Any]) -> None:
@@ -370,9 +379,13 @@ class Petition(TrackedAggregate):
 
     @property
     def handling_limit(self) -> date | None:
+        """60 days from acceptance; an extension runs on from the end of that limit."""
         if self.accepted_on is None:
             return None
-        return deadlines.calendar_limit(self.accepted_on, HANDLING_DAYS + self.extension_days)
+        limit = deadlines.calendar_limit(self.accepted_on, HANDLING_DAYS)
+        if self.extension_days:
+            limit = deadlines.calendar_limit(limit, self.extension_days)
+        return limit
 
     @property
     def review_request_limit(self) -> date | None:
@@ -387,12 +400,15 @@ class Petition(TrackedAggregate):
         return deadlines.calendar_limit(self.review_opinion_on, REQUEST_DAYS)
 
     @property
+    def _proceeding_started(self) -> date | None:
+        """When the pending review or re-review was requested."""
+        if self.stage is PetitionStage.UNDER_RE_REVIEW:
+            return self.re_review_requested_on
+        return self.review_requested_on
+
+    @property
     def opinion_limit(self) -> date | None:
-        started = (
-            self.re_review_requested_on
-            if self.stage is PetitionStage.UNDER_RE_REVIEW
-            else self.review_requested_on
-        )
+        started = self._proceeding_started
         if started is None:
             return None
         return deadlines.calendar_limit(started, OPINION_DAYS, self.clock_stops)
@@ -459,6 +475,8 @@ class Petition(TrackedAggregate):
         self._require_stage("extend", PetitionStage.ACCEPTED)
         if self.extension_days:
             raise ExtensionAlreadyGranted()
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise InvalidValue(field="days", problem="a whole number of days")
         if not 1 <= days <= MAX_EXTENSION_DAYS:
             raise ExtensionTooLong(maximum=MAX_EXTENSION_DAYS, days=days)
         require_past(act, "approved_on", approved_on)
@@ -484,7 +502,7 @@ class Petition(TrackedAggregate):
             self.Replied,
             act,
             replied_on=replied_on,
-            outcome=Outcome(outcome),
+            outcome=require_member(Outcome, "outcome", outcome),
             text=require_text("text", text),
         )
 
@@ -494,7 +512,10 @@ class Petition(TrackedAggregate):
         require_past(act, "recorded_on", recorded_on)
         require_order("recorded_on", recorded_on, "replied_on", self.replied_on)
         self._trigger(
-            self.SatisfactionRecorded, act, rating=Satisfaction(rating), recorded_on=recorded_on
+            self.SatisfactionRecorded,
+            act,
+            rating=require_member(Satisfaction, "rating", rating),
+            recorded_on=recorded_on,
         )
 
     # -- review and re-review --------------------------------------------------
@@ -521,17 +542,11 @@ class Petition(TrackedAggregate):
         self._trigger(self.ReviewRequested, act, requested_on=requested_on, re_review=re_review)
 
     def stop_clock(self, act: Act, start: date, end: date, reason: str) -> None:
-        """Record hearing time or another legal suspension of the opinion limit."""
-        self._require_stage(
-            "stop the clock", PetitionStage.UNDER_REVIEW, PetitionStage.UNDER_RE_REVIEW
-        )
+        """Record hearing time of a re-review (复核), which the opinion limit excludes."""
+        self._require_stage("stop the clock", PetitionStage.UNDER_RE_REVIEW)
         require_past(act, "end", end)
         require_order("end", end, "start", start)
-        started = (
-            self.re_review_requested_on
-            if self.stage is PetitionStage.UNDER_RE_REVIEW
-            else self.review_requested_on
-        )
+        started = self._proceeding_started
         assert started is not None
         if start <= started or any(start <= s.end and s.start <= end for s in self.clock_stops):
             raise ClockStopOutsideProceeding()
@@ -545,14 +560,13 @@ class Petition(TrackedAggregate):
             "give an opinion", PetitionStage.UNDER_REVIEW, PetitionStage.UNDER_RE_REVIEW
         )
         re_review = self.stage is PetitionStage.UNDER_RE_REVIEW
-        started = self.re_review_requested_on if re_review else self.review_requested_on
         require_past(act, "given_on", given_on)
-        require_order("given_on", given_on, "requested_on", started)
+        require_order("given_on", given_on, "requested_on", self._proceeding_started)
         self._trigger(
             self.OpinionGiven,
             act,
             given_on=given_on,
-            outcome=Outcome(outcome),
+            outcome=require_member(Outcome, "outcome", outcome),
             text=require_text("text", text),
             re_review=re_review,
         )
@@ -585,6 +599,10 @@ class Petition(TrackedAggregate):
             raise CannotMergeIntoItself()
         if original.stage is PetitionStage.MERGED:
             raise OriginalIsMerged(original_id=original.id)
+        if self.duplicates:
+            raise InvalidValue(field="duplicate", problem="it has duplicates of its own merged in")
+        if original.community != self.community:
+            raise InvalidValue(field="original", problem="a petition of another community")
         reason = require_text("reason", reason)
         self._trigger(self.MergedInto, act, original_id=original.id, reason=reason)
         original._trigger(original.DuplicateMerged, act, duplicate_id=self.id)

@@ -6,6 +6,7 @@ the same number collide in the store, even when two officers race.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import Enum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -23,24 +24,33 @@ class UniqueNumber(TrackedAggregate):
         kind: NumberKind
         number: str
         case_id: UUID
+        community: str | None
 
-    def __init__(self, actor: str, kind: NumberKind, number: str, case_id: UUID) -> None:
+    def __init__(
+        self, actor: str, kind: NumberKind, number: str, case_id: UUID, community: str | None
+    ) -> None:
         self.kind = kind
         self.number = number
         self.case_id = case_id
+        self.community = community  # the owning case's, so the claim is seen in its scope
 
     @staticmethod
     def id_for(kind: NumberKind, number: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"tracker:{kind.value}:{number.strip()}")
+        """Full-width digits, letter case and spaces do not make a number different."""
+        key = unicodedata.normalize("NFKC", number).strip().casefold()
+        return uuid5(NAMESPACE_URL, f"tracker:{kind.value}:{key}")
 
     @classmethod
-    def claim(cls, act: Act, kind: NumberKind, number: str, case_id: UUID) -> UniqueNumber:
+    def claim(
+        cls, act: Act, kind: NumberKind, number: str, case_id: UUID, community: str | None
+    ) -> UniqueNumber:
         return cls._create(
             cls.Claimed,
             id=cls.id_for(kind, number),
             actor=act.actor,
             timestamp=act.at,
             kind=kind,
-            number=number.strip(),
+            number=unicodedata.normalize("NFKC", number).strip(),
             case_id=case_id,
+            community=community,
         )

@@ -23,8 +23,8 @@ class StoreNotEmpty(DomainError):
     template = "the store already holds records; create accounts as an admin"
 
 
-class CannotLockOutYourself(DomainError):
-    template = "you cannot deactivate your own account or give up your own admin role"
+class OwnAccount(DomainError):
+    template = "your own roles, scope and activity are changed by another admin"
 
 
 class AuthenticationFailed(TrackerError):
@@ -63,8 +63,22 @@ class Accounts(Service):
         except CaseNotFound:
             raise AccountNotFound(username=username) from None
 
-    def _scope(self, community: str | None) -> str | None:
-        return None if community is None else self.app.policy.community(community).code
+    def _scope(self, who: Principal, community: str | None) -> str | None:
+        """A community admin gives accounts only their own community."""
+        scope = None if community is None else self.app.policy.community(community).code
+        if who.community is not None and scope != who.community:
+            raise InvalidValue(field="community", problem="outside your community")
+        return scope
+
+    def _other(self, who: Principal, username: str) -> Account:
+        """An account an admin may change: not their own, and within their community."""
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        if who.community is not None and account.community != who.community:
+            raise AccountNotFound(username=username)
+        if account.username == who.username:
+            raise OwnAccount()
+        return account
 
     def create_first_admin(self, username: str, display_name: str, password: str) -> AccountView:
         """Bootstraps an empty store; refused once anything has been recorded."""
@@ -79,7 +93,7 @@ class Accounts(Service):
             community=None,
             roles=(Role.ADMIN,),
         )
-        setup = UniqueNumber.claim(act, NumberKind.SETUP, "first-admin", account.id)
+        setup = UniqueNumber.claim(act, NumberKind.SETUP, "first-admin", account.id, None)
         try:
             self.app.commit(account, setup)
         except ConcurrentChange:
@@ -107,62 +121,59 @@ class Accounts(Service):
             username=username,
             display_name=display_name,
             password_hash=hash_password(password),
-            community=self._scope(community),
+            community=self._scope(who, community),
             roles=roles,
         )
         self.app.commit(account)
         return _view(account)
 
     def grant_role(self, who: Principal, username: str, role: Role) -> None:
-        who.require(Action.MANAGE_ACCOUNTS)
-        account = self._account(username)
+        account = self._other(who, username)
         account.grant_role(self.app.act(who), role)
         self.app.commit(account)
 
     def revoke_role(self, who: Principal, username: str, role: Role) -> None:
-        who.require(Action.MANAGE_ACCOUNTS)
-        account = self._account(username)
-        if account.username == who.username and Role(role) is Role.ADMIN:
-            raise CannotLockOutYourself()
+        account = self._other(who, username)
         account.revoke_role(self.app.act(who), role)
         self.app.commit(account)
 
     def change_scope(self, who: Principal, username: str, community: str | None) -> None:
-        who.require(Action.MANAGE_ACCOUNTS)
-        account = self._account(username)
-        account.change_scope(self.app.act(who), self._scope(community))
+        account = self._other(who, username)
+        account.change_scope(self.app.act(who), self._scope(who, community))
         self.app.commit(account)
 
     def deactivate(self, who: Principal, username: str, reason: str) -> None:
-        who.require(Action.MANAGE_ACCOUNTS)
-        account = self._account(username)
-        if account.username == who.username:
-            raise CannotLockOutYourself()
+        account = self._other(who, username)
         account.deactivate(self.app.act(who), reason)
         self.app.commit(account)
 
     def change_password(
         self, who: Principal, username: str, new_password: str, current_password: str | None
     ) -> None:
-        """Users change their own (knowing the current one); admins reset anyone's.
+        """Users change their own (knowing the current one); admins reset others' in scope.
 
         The permission is checked before the account is looked up, so that a
         non-admin cannot learn which usernames exist (as in ``authenticate``).
         """
         if who.username != normalise_username(username):
-            who.require(Action.MANAGE_ACCOUNTS)
-        account = self._account(username)
-        if who.username == account.username and (
-            current_password is None or not verify_password(account.password_hash, current_password)
-        ):
-            raise AuthenticationFailed()
+            account = self._other(who, username)
+        else:
+            account = self._account(username)
+            if current_password is None or not verify_password(
+                account.password_hash, current_password
+            ):
+                raise AuthenticationFailed()
         account.change_password(self.app.act(who), hash_password(new_password))
         self.app.commit(account)
 
     def get(self, who: Principal, username: str) -> AccountView:
-        if who.username != normalise_username(username):
-            who.require(Action.MANAGE_ACCOUNTS)
-        return _view(self._account(username))
+        if who.username == normalise_username(username):
+            return _view(self._account(username))
+        who.require(Action.MANAGE_ACCOUNTS)
+        account = self._account(username)
+        if who.community is not None and account.community != who.community:
+            raise AccountNotFound(username=username)
+        return _view(account)
 
     def principal(self, username: str) -> Principal:
         """The user as commands see them; refused for a deactivated account."""

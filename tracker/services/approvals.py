@@ -113,10 +113,12 @@ class Approvals(CaseService[SecondBirthApproval]):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
+        # Upholding rejects the application: that is a decision, an approver's to make.
+        action = Action.DECIDE_APPROVAL if upheld is True else Action.HANDLE_APPROVAL
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            action,
             expected_version,
             lambda approval, act: approval.resolve_objection(
                 act, number, upheld, reason, resolved_on
@@ -144,7 +146,11 @@ class Approvals(CaseService[SecondBirthApproval]):
         if self.app.exists(claim_id):
             raise DuplicateCertificateNumber(number=approval.certificate_number)
         claim = UniqueNumber.claim(
-            act, NumberKind.CERTIFICATE, approval.certificate_number, approval.id
+            act,
+            NumberKind.CERTIFICATE,
+            approval.certificate_number,
+            approval.id,
+            approval.community,
         )
         return self.app.commit(approval, claim)
 

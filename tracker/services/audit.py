@@ -29,8 +29,16 @@ class EventRecord:
     fields: dict[str, Any]
 
 
-def _business_date(values: dict[str, Any]) -> date | None:
-    """The first date field an event carries (received on, decided on, paid on, …)."""
+# Events carrying several dates, and the one the law counts them by.
+_BUSINESS_DATE = {"Assessed": "decided_on", "InstalmentPlanApproved": "approved_on"}
+
+
+def business_date(kind: str, values: dict[str, Any]) -> date | None:
+    """The date the law counts an event by (received on, decided on, paid on, …)."""
+    named = _BUSINESS_DATE.get(kind)
+    if named is not None:
+        value = values.get(named)
+        return value if isinstance(value, date) else None
     for value in values.values():
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
@@ -59,7 +67,7 @@ class Audit(Service):
                     kind=type(event).__name__,
                     actor=getattr(event, "actor", ""),
                     recorded_at=getattr(event, "timestamp"),  # noqa: B009 - not on the protocol
-                    business_date=_business_date(values),
+                    business_date=business_date(type(event).__name__, values),
                     fields=values,
                 )
             )

@@ -69,7 +69,9 @@ class Fees(CaseService[FeeCollection]):
             case_id,
             Action.APPROVE_INSTALMENTS,
             expected_version,
-            lambda case, act: case.approve_instalments(act, applied_on, approved_on, schedule),
+            lambda case, act: case.approve_instalments(
+                act, applied_on, approved_on, schedule, self._abolished_on
+            ),
         )
 
     def record_payment(
@@ -85,11 +87,11 @@ class Fees(CaseService[FeeCollection]):
         """A receipt number is claimed in the same transaction as the payment."""
         case = self._load(who, case_id, Action.HANDLE_FEE, expected_version)
         act = self.app.act(who)
-        case.record_payment(act, receipt_number, amount, paid_on)
+        case.record_payment(act, receipt_number, amount, paid_on, self._abolished_on)
         number = case.receipts[-1].number
         if self.app.exists(UniqueNumber.id_for(NumberKind.RECEIPT, number)):
             raise DuplicateReceipt(number=number)
-        claim = UniqueNumber.claim(act, NumberKind.RECEIPT, number, case.id)
+        claim = UniqueNumber.claim(act, NumberKind.RECEIPT, number, case.id, case.community)
         return self.app.commit(case, claim)
 
     def file_challenge(
