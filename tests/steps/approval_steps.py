@@ -268,3 +268,21 @@ def decided_on_time(world: World, kind: str) -> None:
 def id_problem(world: World, reason: str) -> None:
     assert isinstance(world.refused, InvalidResidentId), f"refused with {world.refused!r}"
     assert world.refused.reason.value == reason
+
+
+@when(parsers.parse('"{username:w}" 更正该申请的政策依据为 "{ground}"，理由 "{reason}"'))
+def correct_ground(world: World, username: str, ground: str, reason: str) -> None:
+    world.attempt(
+        lambda: world.app.approvals.correct(
+            world.user(username), world.case, reason, {"policy_ground": ground}
+        )
+    )
+
+
+@then(parsers.parse('该申请的政策依据为 "{ground}"，历史中保留原依据'))
+def ground_corrected(world: World, ground: str) -> None:
+    assert world.app.approvals.get(world.reader, world.case).policy_ground == ground
+    history = world.app.audit.history(world.reader, world.case)
+    assert history[-1].kind == "Corrected"
+    assert history[-1].fields["changes"] == {"policy_ground": ground}
+    assert history[0].fields["policy_ground"] != ground

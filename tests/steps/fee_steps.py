@@ -194,3 +194,17 @@ def challenge_recorded(world: World, day: str, kind: str) -> None:
         and record.fields["filed_on"] == _day(day)
         for record in history
     ), [record.kind for record in history]
+
+
+@when(parsers.parse('"{username:w}" 更正该征收案决定书文号为 "{number}"，理由 "{reason}"'))
+def correct_decision_number(world: World, username: str, number: str, reason: str) -> None:
+    world.attempt(
+        lambda: world.app.fees.correct(
+            world.user(username), world.case, reason, {"decision_number": number}
+        )
+    )
+
+
+@then(parsers.parse('该征收案决定书文号为 "{number}"'))
+def decision_number_is(world: World, number: str) -> None:
+    assert world.app.fees.get(world.reader, world.case).decision_number == number

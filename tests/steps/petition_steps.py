@@ -326,3 +326,12 @@ def received_on(world: World, day: str) -> None:
 @then(parsers.parse("该件回访满意度为{rating}"))
 def rated(world: World, rating: str) -> None:
     assert world.app.petitions.get(world.reader, world.case).satisfaction is RATINGS[rating]
+
+
+@when(parsers.parse('"{username:w}" 更正该件收到日期为 {day}，理由 "{reason}"'))
+def correct_received_on(world: World, username: str, day: str, reason: str) -> None:
+    world.attempt(
+        lambda: world.app.petitions.correct(
+            world.user(username), world.case, reason, {"received_on": date.fromisoformat(day)}
+        )
+    )

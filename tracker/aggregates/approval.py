@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import uuid4
 
 from tracker import deadlines
@@ -77,6 +77,12 @@ class ObjectionAlreadyResolved(DomainError):
 
 
 class SecondBirthApproval(TrackedAggregate):
+    # The policy ground's code is checked against the policy by the service.
+    CORRECTABLE: ClassVar[dict[str, Any]] = {
+        "existing_children": lambda value: require_int("existing_children", value, 0, 20),
+        "policy_ground": lambda value: require_text("policy_ground", value),
+    }
+
     class Applied(TrackedAggregate.Created):
         spouses: tuple[Person, Person]
         community: str

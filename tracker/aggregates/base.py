@@ -152,8 +152,8 @@ class TrackedAggregate(Aggregate):
                 normalised[field] = new
         if not normalised:
             raise InvalidValue(field="changes", problem="nothing differs from the record")
-        self._check_correction(normalised)
+        self._check_correction(act, normalised)
         self._trigger(self.Corrected, act, changes=normalised, reason=reason)
 
-    def _check_correction(self, changes: Mapping[str, Any]) -> None:
+    def _check_correction(self, act: Act, changes: Mapping[str, Any]) -> None:
         """Invariants across fields that a correction must keep; none by default."""

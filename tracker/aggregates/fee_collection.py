@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import uuid4
 
 from tracker import deadlines
@@ -103,6 +103,10 @@ def _positive(field: str, amount: object) -> Money:
 
 
 class FeeCollection(TrackedAggregate):
+    CORRECTABLE: ClassVar[dict[str, Any]] = {
+        "decision_number": lambda value: require_text("decision_number", value),
+    }
+
     class Assessed(TrackedAggregate.Created):
         decision_number: str
         liable_parties: tuple[Person, ...]

@@ -18,6 +18,7 @@ from tracker import deadlines
 from tracker.aggregates.base import (
     Act,
     TrackedAggregate,
+    require_date,
     require_int,
     require_member,
     require_order,
@@ -26,7 +27,7 @@ from tracker.aggregates.base import (
     require_text,
 )
 from tracker.deadlines import ClockStop
-from tracker.errors import DomainError, InvalidValue, LimitExpired, WrongStage
+from tracker.errors import DateOutOfOrder, DomainError, InvalidValue, LimitExpired, WrongStage
 from tracker.person import Person
 
 ROUTING_DAYS = 15
@@ -136,6 +137,7 @@ class Petition(TrackedAggregate):
         "lodged_level": _member(Level, "lodged_level"),
         "competent_level": _member(Level, "competent_level"),
         "channel": _member(Channel, "channel"),
+        "received_on": lambda value: require_date("received_on", value),
     }
 
     class Registered(TrackedAggregate.Created):
@@ -356,9 +358,16 @@ class Petition(TrackedAggregate):
             competent_level=require_member(Level, "competent_level", competent_level),
         )
 
-    def _check_correction(self, changes: Mapping[str, Any]) -> None:
+    def _check_correction(self, act: Act, changes: Mapping[str, Any]) -> None:
         if changes.get("headcount", self.headcount) < len(self.petitioners):
             raise InvalidValue(field="headcount", problem="fewer than the named petitioners")
+        if "received_on" in changes:
+            received = require_past(act, "received_on", changes["received_on"])
+            routed = self.accepted_on or self.routed_on
+            if routed is not None and received > routed:
+                raise DateOutOfOrder(
+                    field="routed_on", value=routed, earlier_field="received_on", earlier=received
+                )
 
     # -- derived facts ---------------------------------------------------------
 

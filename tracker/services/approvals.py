@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from tracker.aggregates.approval import SecondBirthApproval
@@ -196,4 +197,23 @@ class Approvals(CaseService[SecondBirthApproval]):
         approval = self.app.load(SecondBirthApproval, case_id, who, version=version)
         return snapshot(
             ApprovalView, approval, is_overdue=approval.is_overdue(self.app.clock.today())
+        )
+
+    def correct(
+        self,
+        who: Principal,
+        case_id: UUID,
+        reason: str,
+        changes: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        if "policy_ground" in changes:
+            self.app.policy.ground(changes["policy_ground"])
+        return self._change(
+            who,
+            case_id,
+            Action.CORRECT_CASE,
+            expected_version,
+            lambda approval, act: approval.correct(act, reason, changes),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from tracker.aggregates.fee_collection import ChallengeKind, FeeCollection, Instalment
@@ -180,4 +181,21 @@ class Fees(CaseService[FeeCollection]):
             case,
             late_fee=case.late_fee(as_of, self._abolished_on),
             late_fee_as_of=as_of,
+        )
+
+    def correct(
+        self,
+        who: Principal,
+        case_id: UUID,
+        reason: str,
+        changes: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        return self._change(
+            who,
+            case_id,
+            Action.CORRECT_CASE,
+            expected_version,
+            lambda case, act: case.correct(act, reason, changes),
         )
