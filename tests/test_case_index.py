@@ -145,8 +145,8 @@ class _Failing(CaseIndex):
         super().__init__(*args)
         self.seen = 0
 
-    def process(self, cursor: Cursor, suffix: str, event: Any, case: Any) -> None:
-        super().process(cursor, suffix, event, case)
+    def process(self, cursor: Cursor, suffix: str, event: Any, case: Any, position: int) -> None:
+        super().process(cursor, suffix, event, case, position)
         if type(case).__name__ == "Petition":
             self.seen += 1
             if self.seen == 3:

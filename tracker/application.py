@@ -60,11 +60,16 @@ class Tracker(Application[UUID]):
         from tracker.projections.registry import all_projections
         from tracker.projections.runner import Views
         from tracker.services.accounts import Accounts
+        from tracker.services.approval_reports import ApprovalReports
         from tracker.services.approvals import Approvals
         from tracker.services.audit import Audit
+        from tracker.services.audit_feed import AuditFeed
         from tracker.services.cases import Cases
+        from tracker.services.fee_reports import FeeReports
         from tracker.services.fees import Fees
+        from tracker.services.petition_reports import PetitionReports
         from tracker.services.petitions import Petitions
+        from tracker.services.workload import Workload
 
         self.views = Views(
             self,
@@ -78,6 +83,11 @@ class Tracker(Application[UUID]):
         self.fees = Fees(self)
         self.audit = Audit(self)
         self.cases = Cases(self)
+        self.petition_reports = PetitionReports(self)
+        self.fee_reports = FeeReports(self)
+        self.approval_reports = ApprovalReports(self)
+        self.audit_feed = AuditFeed(self)
+        self.workload = Workload(self)
 
     def close(self) -> None:
         views = getattr(self, "views", None)

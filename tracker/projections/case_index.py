@@ -136,7 +136,9 @@ class CaseIndex(Projection):
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_recorded ON {table} (recorded_at)")
 
-    def process(self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate) -> None:
+    def process(
+        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+    ) -> None:
         row = row_for(case, self.policy.collective_threshold)
         if row is None:
             return

@@ -9,6 +9,7 @@ tables beside the ones being served and switch over in one transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import UTC
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ class Projection(ABC):
         """Create this generation's tables and indexes (if they do not exist)."""
 
     @abstractmethod
-    def process(self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate) -> None:
+    def process(
+        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+    ) -> None:
         """Apply one event; ``case`` is its aggregate after the event."""
 
 
@@ -56,7 +59,8 @@ def known_on(as_known_on: datetime | None, prefix: str = "") -> tuple[str, list[
     """The condition selecting each case's row as known now, or as known at a past moment."""
     if as_known_on is None:
         return f"{prefix}superseded_at IS NULL", []
-    moment = as_known_on.isoformat()
+    # Recording times are stored as UTC ISO text, which sorts in time order.
+    moment = as_known_on.astimezone(UTC).isoformat()
     return (
         f"{prefix}recorded_at <= ? AND ({prefix}superseded_at IS NULL "
         f"OR {prefix}superseded_at > ?)",

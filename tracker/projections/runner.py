@@ -153,7 +153,7 @@ class Views:
             case = replayer.after(event)
             for projection, generation, position in targets:
                 if notification.id > position:
-                    projection.process(cursor, suffix(generation), event, case)
+                    projection.process(cursor, suffix(generation), event, case, notification.id)
         last = notifications[-1].id
         for projection, generation, position in targets:
             self._set_position(cursor, projection.name, generation, max(position, last))

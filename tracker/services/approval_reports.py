@@ -1,0 +1,42 @@
+"""Second-birth approval reports: stages, on-time decisions, delivery, posting compliance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from tracker.periods import Period
+from tracker.permissions import Principal
+from tracker.projections.approval_facts import ApprovalFacts, ApprovalReport, approval_report
+from tracker.services.base import Service
+from tracker.services.fee_reports import report_period, report_scope, require_aware
+
+
+class ApprovalReports(Service):
+    def report(
+        self,
+        who: Principal,
+        period: Period | str,
+        *,
+        community: str | None = None,
+        report_date: date | None = None,
+        as_known_on: datetime | None = None,
+    ) -> ApprovalReport:
+        """The approval figures of the period as of the report date (see approval_facts).
+
+        The report date defaults to the period's last day (today while it
+        runs); ``as_known_on`` (default now) shows what was recorded by then.
+        """
+        scope = report_scope(self.app, who, community)
+        chosen = report_period(period)
+        views = self.app.views
+        views.refresh()
+        with views.db.read() as cursor:
+            return approval_report(
+                cursor,
+                views.suffix(cursor, ApprovalFacts.name),
+                chosen,
+                report_date=report_date or chosen.default_report_date(self.app.clock.today()),
+                communities=[c.code for c in self.app.policy.communities],
+                community=scope,
+                as_known_on=require_aware(as_known_on),
+            )
