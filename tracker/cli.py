@@ -134,6 +134,29 @@ def project(
 
 
 @cli.command()
+def check() -> None:
+    """Recompute every figure from the raw events and compare it with the read models."""
+    from tracker.check import Checker
+
+    app = Tracker(Settings())
+    try:
+        with console.status("Checking") as status:
+            differences = Checker(app).run(
+                on_step=lambda name: status.update(f"Checking the {name}")
+            )
+    finally:
+        app.close()
+    for difference in differences:
+        console.print(str(difference), markup=False)
+    if differences:
+        console.print(
+            f"[red]{len(differences)} difference(s)[/red] between the read models and the events"
+        )
+        raise typer.Exit(1)
+    console.print("Read models and events agree (台帐、报表、实际三一致)")
+
+
+@cli.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,

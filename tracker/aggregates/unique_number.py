@@ -27,7 +27,12 @@ class UniqueNumber(TrackedAggregate):
         community: str | None
 
     def __init__(
-        self, actor: str, kind: NumberKind, number: str, case_id: UUID, community: str | None
+        self,
+        actor: str,
+        kind: NumberKind,
+        number: str,
+        case_id: UUID,
+        community: str | None = None,  # claims recorded before it was kept have none
     ) -> None:
         self.kind = kind
         self.number = number

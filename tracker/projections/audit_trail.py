@@ -133,7 +133,10 @@ def changes_between(
 
 def event_values(event: Any) -> dict[str, Any]:
     """The event's own fields, in declaration order, without the bookkeeping."""
-    return {f.name: getattr(event, f.name) for f in fields(event) if f.name not in _BOOKKEEPING}
+    # A field added to an event class later is missing from events stored before: None.
+    return {
+        f.name: getattr(event, f.name, None) for f in fields(event) if f.name not in _BOOKKEEPING
+    }
 
 
 def reason_of(values: Mapping[str, Any]) -> str | None:

@@ -57,7 +57,7 @@ class Audit(Service):
         records = []
         for event in self.app.events.get(case_id):
             values = {
-                f.name: REDACTED if f.name in SECRETS else getattr(event, f.name)
+                f.name: REDACTED if f.name in SECRETS else getattr(event, f.name, None)
                 for f in fields(event)  # type: ignore[arg-type]
                 if f.name not in _BOOKKEEPING and f.name != "actor"
             }
