@@ -10,6 +10,7 @@ import pytest
 from tracker.aggregates.petition import Channel, Level, Outcome
 from tracker.application import Tracker
 from tracker.clock import FixedClock
+from tracker.errors import CaseNotFound
 from tracker.person import Person
 from tracker.projections.case_index import CaseIndex, CaseQuery
 from tracker.projections.database import Cursor
@@ -191,3 +192,24 @@ def test_a_rebuild_gives_identical_rows_and_switches_generation(app: Tracker) ->
     assert new != old
     assert _all_rows(app) == before
     assert progress[-1][0] == progress[-1][1] == app.views.head()
+
+
+def test_a_case_page_as_known_on_a_past_moment(app: Tracker, clock: FixedClock) -> None:
+    _setup(app)
+    case = _register(app, "li", date(2026, 2, 10))
+    registered = clock.now()
+    clock.advance(days=2)
+    li = app.accounts.principal("li")
+    app.petitions.accept(li, case, date(2026, 2, 12))
+    then = app.petitions.get(li, case, as_known_on=registered)
+    now = app.petitions.get(li, case)
+    assert (then.stage.value, then.version) == ("registered", 1)
+    assert (now.stage.value, now.version) == ("accepted", 2)
+    # Overdue is judged on the day the page is shown as of: 2026-03-02, past 02-25.
+    assert then.is_overdue
+    # Asked again later, the same moment gives the same page.
+    clock.advance(days=30)
+    app.petitions.reply(li, case, date(2026, 3, 20), Outcome.SUPPORTED, "已答复")
+    assert app.petitions.get(li, case, as_known_on=registered) == then
+    with pytest.raises(CaseNotFound):
+        app.petitions.get(li, case, as_known_on=registered - timedelta(days=1))

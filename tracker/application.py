@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -17,8 +18,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from tracker.aggregates.base import Act, TrackedAggregate
-from tracker.clock import Clock, SystemClock
-from tracker.errors import CaseNotFound, ConcurrentChange
+from tracker.clock import SHANGHAI, Clock, SystemClock
+from tracker.errors import CaseNotFound, ConcurrentChange, InvalidValue
 from tracker.policy import Policy
 from tracker.settings import Settings
 from tracker.transcodings import register_all
@@ -118,8 +119,15 @@ class Tracker(Application[UUID]):
         *,
         expected_version: int | None = None,
         version: int | None = None,
+        as_known_on: datetime | None = None,
     ) -> T:
-        """A case the user may see, else CaseNotFound; stale forms get ConcurrentChange."""
+        """A case the user may see, else CaseNotFound; stale forms get ConcurrentChange.
+
+        ``as_known_on`` gives the case as it stood at that recorded moment (its
+        last event recorded by then); a case recorded later was not known yet.
+        """
+        if as_known_on is not None:
+            version = self._version_known_on(case_id, as_known_on)
         try:
             aggregate: Any = self.repository.get(case_id, version=version)
         except AggregateNotFoundError:
@@ -132,6 +140,24 @@ class Tracker(Application[UUID]):
         if expected_version is not None and aggregate.version != expected_version:
             raise ConcurrentChange(case_id=case_id)
         return aggregate
+
+    def today(self, as_known_on: datetime | None = None) -> date:
+        """Today, or the local date of the moment a page is shown as of."""
+        if as_known_on is None:
+            return self.clock.today()
+        return as_known_on.astimezone(SHANGHAI).date()
+
+    def _version_known_on(self, case_id: UUID, moment: datetime) -> int:
+        if moment.tzinfo is None:
+            raise InvalidValue(field="as_known_on", problem="a moment with its time zone")
+        known = [
+            event.originator_version
+            for event in self.events.get(case_id)
+            if getattr(event, "timestamp") <= moment  # noqa: B009 - not on the protocol
+        ]
+        if not known:
+            raise CaseNotFound(case_id=case_id)
+        return max(known)
 
     def commit(self, primary: TrackedAggregate, *others: TrackedAggregate) -> Recorded:
         """Save in one transaction; a concurrent writer's conflict writes nothing."""

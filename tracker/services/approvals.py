@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -192,11 +192,20 @@ class Approvals(CaseService[SecondBirthApproval]):
             lambda approval, act: approval.withdraw(act, withdrawn_on, reason),
         )
 
-    def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> ApprovalView:
+    def get(
+        self,
+        who: Principal,
+        case_id: UUID,
+        *,
+        version: int | None = None,
+        as_known_on: datetime | None = None,
+    ) -> ApprovalView:
         who.require(Action.READ_CASES)
-        approval = self.app.load(SecondBirthApproval, case_id, who, version=version)
+        approval = self.app.load(
+            SecondBirthApproval, case_id, who, version=version, as_known_on=as_known_on
+        )
         return snapshot(
-            ApprovalView, approval, is_overdue=approval.is_overdue(self.app.clock.today())
+            ApprovalView, approval, is_overdue=approval.is_overdue(self.app.today(as_known_on))
         )
 
     def correct(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -171,11 +171,12 @@ class Fees(CaseService[FeeCollection]):
         *,
         as_of: date | None = None,
         version: int | None = None,
+        as_known_on: datetime | None = None,
     ) -> FeeView:
-        """The case with its late fee computed as of a date (today by default)."""
+        """The case with its late fee as of a date (today, or the day it is shown as of)."""
         who.require(Action.READ_CASES)
-        case = self.app.load(FeeCollection, case_id, who, version=version)
-        as_of = as_of or self.app.clock.today()
+        case = self.app.load(FeeCollection, case_id, who, version=version, as_known_on=as_known_on)
+        as_of = as_of or self.app.today(as_known_on)
         return snapshot(
             FeeView,
             case,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -282,10 +282,17 @@ class Petitions(CaseService[Petition]):
             lambda petition, act: petition.correct(act, reason, changes),
         )
 
-    def get(self, who: Principal, case_id: UUID, *, version: int | None = None) -> PetitionView:
+    def get(
+        self,
+        who: Principal,
+        case_id: UUID,
+        *,
+        version: int | None = None,
+        as_known_on: datetime | None = None,
+    ) -> PetitionView:
         who.require(Action.READ_CASES)
-        petition = self.app.load(Petition, case_id, who, version=version)
-        today = self.app.clock.today()
+        petition = self.app.load(Petition, case_id, who, version=version, as_known_on=as_known_on)
+        today = self.app.today(as_known_on)
         return snapshot(
             PetitionView,
             petition,
