@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.steps.fee_steps",
     "tests.steps.account_steps",
     "tests.steps.deadline_steps",
+    "tests.steps.case_list_steps",
     "tests.steps.fee_report_steps",
     "tests.steps.approval_report_steps",
     "tests.steps.petition_report_steps",

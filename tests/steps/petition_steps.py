@@ -79,6 +79,7 @@ def _register(
 
 
 @when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
+@when(parsers.parse('"{username:w}" 补录一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
 def register(world: World, username: str, day: str, channel: Channel) -> None:
     _register(world, username, day, channel)
 
