@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -34,6 +34,7 @@ from tracker.clock import SHANGHAI
 from tracker.periods import Period
 from tracker.projections.petition_facts import TABLE
 from tracker.projections.projection import known_on
+from tracker.projections.reporting import utc
 
 if TYPE_CHECKING:
     from tracker.application import Tracker
@@ -138,15 +139,6 @@ class PetitionFigures:
 
 
 # -- shared helpers ----------------------------------------------------------------------
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """Recorded times are compared in UTC (the view stores them as UTC ISO text)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
-        raise ValueError("as_known_on must be timezone-aware")
-    return moment.astimezone(UTC)
 
 
 def default_report_date(period: Period, today: date, as_known_on: datetime | None = None) -> date:

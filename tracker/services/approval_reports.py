@@ -8,7 +8,7 @@ from tracker.periods import Period
 from tracker.permissions import Principal
 from tracker.projections.approval_facts import ApprovalFacts, ApprovalReport, approval_report
 from tracker.services.base import Service
-from tracker.services.fee_reports import report_period, report_scope, require_aware
+from tracker.services.report_options import report_options
 
 
 class ApprovalReports(Service):
@@ -26,17 +26,16 @@ class ApprovalReports(Service):
         The report date defaults to the period's last day (today while it
         runs); ``as_known_on`` (default now) shows what was recorded by then.
         """
-        scope = report_scope(self.app, who, community)
-        chosen = report_period(period)
+        asked = report_options(self.app, who, period, community, report_date, as_known_on)
         views = self.app.views
         views.refresh()
         with views.db.read() as cursor:
             return approval_report(
                 cursor,
                 views.suffix(cursor, ApprovalFacts.name),
-                chosen,
-                report_date=report_date or chosen.default_report_date(self.app.clock.today()),
-                communities=[c.code for c in self.app.policy.communities],
-                community=scope,
-                as_known_on=require_aware(as_known_on),
+                asked.period,
+                report_date=asked.report_date,
+                communities=asked.communities,
+                community=asked.community,
+                as_known_on=asked.as_known_on,
             )

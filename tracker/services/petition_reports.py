@@ -12,9 +12,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
 
-from tracker.errors import FutureDate, InvalidValue
 from tracker.periods import Period
-from tracker.permissions import Action, Principal
+from tracker.permissions import Principal
 from tracker.projections import petition_reports as reports
 from tracker.projections.petition_facts import PetitionFacts
 from tracker.projections.petition_reports import (
@@ -23,6 +22,7 @@ from tracker.projections.petition_reports import (
     ThreeNosReport,
 )
 from tracker.services.base import Service
+from tracker.services.report_options import report_options
 
 R = TypeVar("R")
 
@@ -70,36 +70,17 @@ class PetitionReports(Service):
         report_date: date | None,
         as_known_on: datetime | None,
     ) -> R:
-        who.require(Action.READ_CASES)
-        if isinstance(period, str):
-            period = Period.parse(period)
-        community = self._scope(who, community)
-        now = self.app.clock.now()
-        today = self.app.clock.today()
-        if as_known_on is not None:
-            if as_known_on.tzinfo is None or as_known_on.tzinfo.utcoffset(as_known_on) is None:
-                raise InvalidValue(field="as_known_on", problem="needs a time zone")
-            if as_known_on > now:
-                raise FutureDate(field="as_known_on", value=as_known_on)
-        if report_date is None:
-            report_date = reports.default_report_date(period, today, as_known_on)
-        elif report_date > today:
-            raise FutureDate(field="report_date", value=report_date)
-        communities = [c.code for c in self.app.policy.communities] if community is None else []
+        asked = report_options(self.app, who, period, community, report_date, as_known_on)
         views = self.app.views
         views.refresh()
         with views.db.read() as cursor:
-            suffix = views.suffix(cursor, PetitionFacts.name)
             result: R = query(
-                cursor, suffix, period, community, report_date, as_known_on, communities=communities
+                cursor,
+                views.suffix(cursor, PetitionFacts.name),
+                asked.period,
+                asked.community,
+                asked.report_date,
+                asked.as_known_on,
+                communities=asked.communities if asked.community is None else (),
             )
             return result
-
-    def _scope(self, who: Principal, community: str | None) -> str | None:
-        """The community to report on: a community user's own; None for all."""
-        if community is not None:
-            community = self.app.policy.community(community).code
-            if not who.sees(community):
-                raise InvalidValue(field="community", problem="outside your community")
-            return community
-        return who.community
