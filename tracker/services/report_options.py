@@ -48,7 +48,8 @@ def report_options(
     if as_known_on is not None:
         if as_known_on.tzinfo is None or as_known_on.utcoffset() is None:
             raise InvalidValue(field="as_known_on", problem="a moment with its time zone")
-        if as_known_on > app.clock.now():
+        # The end of today is a fair question (a day picked in a form); tomorrow is not.
+        if app.today(as_known_on) > app.clock.today():
             raise FutureDate(field="as_known_on", value=as_known_on)
     if report_date is None:
         report_date = chosen.default_report_date(app.today(as_known_on))
