@@ -32,6 +32,7 @@ test: lint
 ## bench: command throughput as a ratio to the raw library (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands --store both
+	$(BIN)/python -m bench.projections --store both
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

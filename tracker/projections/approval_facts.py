@@ -106,6 +106,10 @@ class ApprovalFacts(Projection):
             f"ON {table} (community, decided_on) WHERE superseded_at IS NULL"
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_recorded ON {table} (recorded_at)")
+        # Every community's report: applied or decided in the period, one index per side of
+        # the OR.  Not partial: SQLite uses no partial index for one side of an OR.
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_applied_on ON {table} (applied_on)")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_decided_on ON {table} (decided_on)")
 
     def process(
         self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int

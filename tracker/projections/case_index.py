@@ -135,6 +135,11 @@ class CaseIndex(Projection):
             f"ON {table} (kind, community, opened_on) WHERE superseded_at IS NULL"
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_recorded ON {table} (recorded_at)")
+        # Overdue lists: only the open cases, whatever the history's length.
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_overdue ON {table} "
+            "(kind, community, next_deadline) WHERE superseded_at IS NULL AND is_open = 1"
+        )
 
     def process(
         self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int

@@ -91,6 +91,11 @@ class FeeFacts(Projection):
             f"ON {cases} (community, decided_on) WHERE superseded_at IS NULL"
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {cases}_recorded ON {cases} (recorded_at)")
+        # Every community's report: a period's cases without a full scan.
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {cases}_decided_on "
+            f"ON {cases} (decided_on) WHERE superseded_at IS NULL"
+        )
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {payments} ("
             "case_id TEXT NOT NULL, receipt TEXT NOT NULL, paid_on TEXT NOT NULL, "
