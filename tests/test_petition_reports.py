@@ -157,7 +157,7 @@ def test_scope_and_refusals(app: Tracker, clock: FixedClock) -> None:
     with pytest.raises(FutureDate):
         reports.closure(zhou, "2026-03", report_date=date(2026, 3, 3))
     with pytest.raises(FutureDate):
-        reports.closure(zhou, "2026-02", as_known_on=clock.now() + timedelta(hours=1))
+        reports.closure(zhou, "2026-02", as_known_on=clock.now() + timedelta(days=1))
     with pytest.raises(InvalidValue):
         reports.closure(zhou, "2026-02", as_known_on=datetime(2026, 3, 1, 12))
 
