@@ -8,19 +8,21 @@
    ``mapper.to_domain_event`` for each).  Reported: events per second of each
    rebuild and of all of them (events ÷ the sum of their times), each as a
    ratio to the baseline's rate.  The first catch-up of every read model in
-   one pass (``app.views.catch_up()``, as after a bulk load) is reported the
+   one pass (``app.views.catch_up()`` after the bulk load) is reported the
    same way, on the small and on the large store.
 2. Query times.  A case list page, a text search, and the petition, fee and
-   approval reports, each the median of ``--repeat`` calls after a warm-up,
-   with the read models caught up, on the small store and on a large one
-   (about ``--large`` events; PostgreSQL uses at most ``--large-postgres``).
+   approval reports, on the small store and on a large one (about
+   ``--large`` events; PostgreSQL uses at most ``--large-postgres``), both
+   kept open: after a warm-up, ``--repeat`` calls alternating between the two
+   stores, read models caught up; the medians are compared.
 
 Both stores are filled in bulk (``bench.history``): cases built with the
 aggregates' own command methods and saved many per ``app.save``.  Business
 dates run back from 2026-04-19 (fee cases from the abolition, 2021-08-20) at
 a fixed number of cases per day, so the large store holds more years, not
-denser months.  PostgreSQL tables are analysed (``ANALYZE``) before queries,
-as autovacuum would do after a bulk load; SQLite is left as Tracker leaves it.
+denser months.  PostgreSQL: the test server runs without autovacuum, so the
+bench runs ANALYZE as autovacuum would (see ``analyse``; ``--no-analyse``
+measures the server as it is).  SQLite is left as Tracker leaves it.
 
     .venv/bin/python -m bench.projections [--store sqlite|postgres|both] [--small N] [--large N]
 """
@@ -32,7 +34,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -44,6 +46,7 @@ from tracker.clock import FixedClock
 from tracker.permissions import Principal
 from tracker.projections.case_index import CasePage, CaseQuery
 from tracker.projections.database import Cursor, ViewDatabase
+from tracker.projections.runner import suffix
 from tracker.roles import Role
 from tracker.settings import Settings
 
@@ -134,7 +137,7 @@ def tracker_on(settings: Settings) -> Iterator[Tracker]:
         app.close()
 
 
-def analyse(app: Tracker, *, views_only: bool = False) -> None:
+def analyse(app: Tracker, *, views_only: bool = False, rebuilding: str | None = None) -> None:
     """PostgreSQL: fresh planner statistics for this schema's tables (autovacuum's job).
 
     The test server runs with ``autovacuum = off``.  Without statistics the
@@ -149,11 +152,20 @@ def analyse(app: Tracker, *, views_only: bool = False) -> None:
         return
     events = getattr(app.recorder, "events_table_name", "") if views_only else ""
     with app.views.db.write() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        tables = [row["tablename"] for row in cursor.fetchall()]
+        if rebuilding is None:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            tables = [row["tablename"] for row in cursor.fetchall() if row["tablename"] != events]
+        else:
+            # Only the tables being filled: the read model's newest generation.
+            cursor.execute(
+                "SELECT MAX(generation) AS g FROM view_positions WHERE name = ?", (rebuilding,)
+            )
+            row = cursor.fetchone()
+            assert row is not None
+            new = suffix(int(row["g"]))
+            tables = [f"{table}{new}" for table in app.views.projections[rebuilding].tables]
         for table in tables:
-            if table != events:
-                cursor.execute(f'ANALYZE "{table}"')
+            cursor.execute(f'ANALYZE "{table}"')
 
 
 @dataclass
@@ -167,11 +179,12 @@ class Autovacuum:
     """
 
     app: Tracker
+    rebuilding: str | None = None  # a rebuild analyses only the new generation's tables
     next_at: int = ANALYSE_AFTER
 
     def __call__(self, position: int, head: int = 0) -> None:
         if position >= self.next_at:
-            analyse(self.app, views_only=True)
+            analyse(self.app, views_only=True, rebuilding=self.rebuilding)
             self.next_at = max(self.next_at, round(position * ANALYSE_GROWTH))
 
 
@@ -276,7 +289,7 @@ class Rebuilds:
 
 def rebuild(app: Tracker, name: str, autovacuum: bool) -> float:
     """Seconds to rebuild one read model (analysing its new tables as they grow, if asked)."""
-    progress = Autovacuum(app) if autovacuum else None
+    progress = Autovacuum(app, rebuilding=name) if autovacuum else None
     return timed(lambda: app.views.rebuild(name, on_progress=progress))
 
 
@@ -357,15 +370,32 @@ class QueryTime:
         return statistics.median(self.seconds)
 
 
-def time_queries(app: Tracker, repeat: int) -> list[QueryTime]:
-    """Each query: a warm-up, then the median of ``repeat`` calls; read models caught up first."""
-    app.views.catch_up()
-    times = []
+def time_queries(
+    small: Tracker, large: Tracker, repeat: int
+) -> tuple[list[QueryTime], list[QueryTime]]:
+    """Each query on both stores: a warm-up, then ``repeat`` calls alternating between them.
+
+    Alternating (small first in odd calls, large first in even ones) puts both
+    stores under the same machine load, as in ``bench.commands``.  The read
+    models are caught up first, so the calls time the query, not the catch-up.
+    """
+    apps = (small, large)
+    for app in apps:
+        app.views.catch_up()
+    times: tuple[list[QueryTime], list[QueryTime]] = ([], [])
     for query in QUERIES:
-        for _ in range(WARMUP_CALLS):
-            result = query.run(app)
-        seconds = tuple(timed(lambda query=query: query.run(app)) for _ in range(repeat))  # type: ignore[misc]
-        times.append(QueryTime(query.label, seconds, _size_of(result)))
+        sizes = []
+        for app in apps:
+            for _ in range(WARMUP_CALLS):
+                result = query.run(app)
+            sizes.append(_size_of(result))
+        seconds: tuple[list[float], list[float]] = ([], [])
+        for call in range(repeat):
+            for side in (0, 1) if call % 2 == 0 else (1, 0):
+                app, run = apps[side], query.run
+                seconds[side].append(timed(lambda app=app, run=run: run(app)))  # type: ignore[misc]
+        for side in (0, 1):
+            times[side].append(QueryTime(query.label, tuple(seconds[side]), sizes[side]))
     return times
 
 
@@ -468,29 +498,43 @@ class Options:
     analyse: bool  # PostgreSQL: do autovacuum's ANALYZE (the server has autovacuum off)
 
 
-def sized_store(
-    kind: str, events: int, options: Options, *, rebuilds: bool
-) -> tuple[Sized, Rebuilds | None]:
-    with fresh_store(kind) as settings, tracker_on(settings) as app:
-        autovacuum = options.analyse and app.views.db.dialect == "postgresql"
-        say(f"  {kind}: filling about {events:,} events")
-        filled = fill(app, kind, events)
-        say(f"  {kind}: {filled.events:,} events in {filled.seconds:.0f} s; catching up")
-        caught = catch_up(app, autovacuum)
-        say(f"  {kind}: caught up in {caught.seconds:.0f} s")
-        rebuilt = rebuild_rounds(app, kind, options.rounds, autovacuum) if rebuilds else None
-        if autovacuum:
-            analyse(app)
-        queries = time_queries(app, options.repeat)
-        plans = explain(app) if options.plans else None
-        return Sized(filled, caught, queries, plans), rebuilt
+def prepare(
+    stack: ExitStack, kind: str, events: int, options: Options, *, rebuilds: bool
+) -> tuple[Tracker, Filled, CatchUp, Rebuilds | None]:
+    """A fresh store of about ``events`` events, caught up (and rebuilt, if asked); kept open."""
+    app = stack.enter_context(tracker_on(stack.enter_context(fresh_store(kind))))
+    autovacuum = options.analyse and app.views.db.dialect == "postgresql"
+    say(f"  {kind}: filling about {events:,} events")
+    filled = fill(app, kind, events)
+    say(f"  {kind}: {filled.events:,} events in {filled.seconds:.0f} s; catching up")
+    caught = catch_up(app, autovacuum)
+    say(f"  {kind}: caught up in {caught.seconds:.0f} s")
+    rebuilt = rebuild_rounds(app, kind, options.rounds, autovacuum) if rebuilds else None
+    if autovacuum:
+        analyse(app)
+    return app, filled, caught, rebuilt
 
 
 def measure(kind: str, small: int, large: int, options: Options) -> Result:
-    small_store, rebuilds = sized_store(kind, small, options, rebuilds=True)
-    assert rebuilds is not None
-    large_store, _ = sized_store(kind, large, options, rebuilds=False)
-    return Result(kind, small_store, large_store, rebuilds)
+    """Both sizes of one store, open side by side for the queries."""
+    with ExitStack() as stack:
+        small_app, small_filled, small_caught, rebuilds = prepare(
+            stack, kind, small, options, rebuilds=True
+        )
+        assert rebuilds is not None
+        large_app, large_filled, large_caught, _ = prepare(
+            stack, kind, large, options, rebuilds=False
+        )
+        say(f"  {kind}: timing the queries")
+        small_times, large_times = time_queries(small_app, large_app, options.repeat)
+        small_plans = explain(small_app) if options.plans else None
+        large_plans = explain(large_app) if options.plans else None
+    return Result(
+        kind,
+        Sized(small_filled, small_caught, small_times, small_plans),
+        Sized(large_filled, large_caught, large_times, large_plans),
+        rebuilds,
+    )
 
 
 # -- report -----------------------------------------------------------------------------------
