@@ -30,36 +30,26 @@ from tracker.aggregates.fee_collection import FeeCollection, Instalment
 from tracker.aggregates.petition import Channel, Level, Outcome, Petition, Satisfaction
 from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.clock import SHANGHAI
+from tracker.demo import (
+    APPROVER,
+    CATEGORIES,
+    COMMUNITY_OFFICERS,
+    GIVEN,
+    REGIONS,
+    SUB_DISTRICT_OFFICER,
+    SURNAMES,
+)
 from tracker.money import Money
 from tracker.person import Person
+from tracker.policy import DEFAULT_GROUNDS
 from tracker.resident_id import make_resident_id
 
 PETITIONS_PER_DAY = 16
 APPROVALS_PER_DAY = 3
 FEES_PER_DAY = 3
 
-COMMUNITY_OFFICERS = {
-    "xinmin": "chen",
-    "dongjie": "lin",
-    "nanmen": "huang",
-    "sanfang": "zheng",
-    "wenquan": "wu",
-}
-SUB_DISTRICT_OFFICER = "liu"
-APPROVER = "wang"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾"
-GIVEN = ("秀英", "桂兰", "建国", "志强", "丽华", "海燕", "国平", "金凤", "明辉", "春梅")
-REGIONS = ("350102", "350103", "350104", "350105", "350111")
-CATEGORIES = {
-    "独生子女父母奖励": "反映独生子女父母奖励金未按时兑现",
-    "计生特殊家庭扶助": "申请计划生育特殊家庭扶助金",
-    "社会抚养费": "对社会抚养费征收决定有异议",
-    "再生育审批": "询问再生育审批办理进度",
-    "流动人口管理": "反映流动人口婚育证明办理问题",
-    "工作作风": "反映社区计生干部工作态度问题",
-    "计生政策咨询": "咨询计划生育奖励扶助政策",
-}
-GROUNDS = ("both-only-children", "one-only-child", "child-disabled", "remarried", "universal-two")
+# The demo's people and wording; the policy's grounds.
+GROUNDS = tuple(ground.code for ground in DEFAULT_GROUNDS)
 
 
 @dataclass

@@ -7,51 +7,14 @@ from typing import Any
 
 import pytest
 
-from tracker.aggregates.petition import Channel, Level, Outcome
+from tests.story import hire, register
+from tracker.aggregates.petition import Outcome
 from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.errors import CaseNotFound
-from tracker.person import Person
 from tracker.projections.case_index import CaseIndex, CaseQuery
 from tracker.projections.database import Cursor
 from tracker.projections.runner import Views
-from tracker.roles import Role
-
-PASSWORD = "long-enough-pw"
-
-
-def _setup(app: Tracker) -> None:
-    app.accounts.create_first_admin("admin", "管理员", PASSWORD)
-    admin = app.accounts.principal("admin")
-    for username, community, role in (
-        ("li", "xinmin", Role.OFFICER),
-        ("zhao", "dongjie", Role.OFFICER),
-        ("zhou", None, Role.AUDITOR),
-    ):
-        app.accounts.create(
-            admin,
-            username=username,
-            display_name=username,
-            password=PASSWORD,
-            community=community,
-            roles=(role,),
-        )
-
-
-def _register(app: Tracker, username: str, received: date, headcount: int = 1) -> Any:
-    who = app.accounts.principal(username)
-    return app.petitions.register(
-        who,
-        channel=Channel.VISIT,
-        received_on=received,
-        petitioners=(Person("王秀英"),),
-        headcount=headcount,
-        community=who.community or "xinmin",
-        category="奖励扶助",
-        summary="独生子女父母奖励未兑现",
-        lodged_level=Level.SUB_DISTRICT,
-        competent_level=Level.SUB_DISTRICT,
-    ).case_id
 
 
 def _all_rows(app: Tracker) -> list[dict[str, Any]]:
@@ -64,9 +27,9 @@ def _all_rows(app: Tracker) -> list[dict[str, Any]]:
 def test_a_list_includes_the_command_just_recorded_and_respects_scope(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
-    first = _register(app, "li", date(2026, 2, 10), headcount=6)
-    second = _register(app, "zhao", date(2026, 2, 11))
+    hire(app)
+    first = register(app, "li", date(2026, 2, 10), headcount=6)
+    second = register(app, "zhao", date(2026, 2, 11))
     li, zhou = app.accounts.principal("li"), app.accounts.principal("zhou")
     app.petitions.accept(li, first, date(2026, 2, 12))
 
@@ -90,9 +53,9 @@ def test_a_list_includes_the_command_just_recorded_and_respects_scope(
 
 
 def test_sort_and_pagination(app: Tracker) -> None:
-    _setup(app)
+    hire(app)
     for day in range(1, 8):
-        _register(app, "li", date(2026, 2, day))
+        register(app, "li", date(2026, 2, day))
     li = app.accounts.principal("li")
     page = app.cases.list(li, CaseQuery(sort="opened_on", descending=False, page=2, per_page=3))
     assert page.total == 7
@@ -103,8 +66,8 @@ def test_sort_and_pagination(app: Tracker) -> None:
 def test_as_known_on_shows_the_list_before_later_recordings(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
-    case = _register(app, "li", date(2026, 2, 10))
+    hire(app)
+    case = register(app, "li", date(2026, 2, 10))
     before_reply = clock.now()
     clock.advance(days=1)
     li = app.accounts.principal("li")
@@ -119,9 +82,9 @@ def test_as_known_on_shows_the_list_before_later_recordings(
 
 
 def test_processing_one_event_at_a_time_across_restarts_counts_each_once(app: Tracker) -> None:
-    _setup(app)
+    hire(app)
     li = app.accounts.principal("li")
-    cases = [_register(app, "li", date(2026, 2, d)) for d in (3, 4, 5)]
+    cases = [register(app, "li", date(2026, 2, d)) for d in (3, 4, 5)]
     for case in cases:
         app.petitions.accept(li, case, date(2026, 2, 6))
     app.views.catch_up()
@@ -155,9 +118,9 @@ class _Failing(CaseIndex):
 
 
 def test_a_failure_mid_batch_writes_neither_rows_nor_position(app: Tracker) -> None:
-    _setup(app)
+    hire(app)
     for d in (3, 4, 5, 6):
-        _register(app, "li", date(2026, 2, d))
+        register(app, "li", date(2026, 2, d))
     app.views.catch_up()
     expected = _all_rows(app)
     app.views.rebuild("case_index")
@@ -175,9 +138,9 @@ def test_a_failure_mid_batch_writes_neither_rows_nor_position(app: Tracker) -> N
 
 
 def test_a_rebuild_gives_identical_rows_and_switches_generation(app: Tracker) -> None:
-    _setup(app)
+    hire(app)
     li = app.accounts.principal("li")
-    case = _register(app, "li", date(2026, 2, 10))
+    case = register(app, "li", date(2026, 2, 10))
     app.petitions.accept(li, case, date(2026, 2, 12))
     app.views.catch_up()
     before = _all_rows(app)
@@ -195,8 +158,8 @@ def test_a_rebuild_gives_identical_rows_and_switches_generation(app: Tracker) ->
 
 
 def test_a_case_page_as_known_on_a_past_moment(app: Tracker, clock: FixedClock) -> None:
-    _setup(app)
-    case = _register(app, "li", date(2026, 2, 10))
+    hire(app)
+    case = register(app, "li", date(2026, 2, 10))
     registered = clock.now()
     clock.advance(days=2)
     li = app.accounts.principal("li")

@@ -12,18 +12,15 @@ from uuid import UUID
 import pytest
 
 from tests.stores import STORES, store_settings
-from tracker.aggregates.petition import Channel, Level, Outcome
+from tests.story import hire, register
+from tracker.aggregates.petition import Outcome
 from tracker.application import Tracker
 from tracker.clock import SHANGHAI, FixedClock
 from tracker.demo import AUDITOR, COMMUNITY_OFFICERS, DemoYear
 from tracker.errors import FutureDate, InvalidValue, PermissionDenied
 from tracker.periods import Period, PeriodKind
-from tracker.person import Person
 from tracker.projections.petition_reports import recompute, replay
-from tracker.roles import Role
 from tracker.services.petition_reports import PetitionReports
-
-PASSWORD = "long-enough-pw"
 
 # -- periods --------------------------------------------------------------------------
 
@@ -65,41 +62,6 @@ def test_the_default_report_date_is_the_last_day_or_today_while_the_period_runs(
 # -- the service on a small story ----------------------------------------------------
 
 
-def _setup(app: Tracker) -> None:
-    app.accounts.create_first_admin("admin", "管理员", PASSWORD)
-    admin = app.accounts.principal("admin")
-    for username, community, role in (
-        ("li", "xinmin", Role.OFFICER),
-        ("zhao", "dongjie", Role.OFFICER),
-        ("wang", None, Role.APPROVER),
-        ("zhou", None, Role.AUDITOR),
-    ):
-        app.accounts.create(
-            admin,
-            username=username,
-            display_name=username,
-            password=PASSWORD,
-            community=community,
-            roles=(role,),
-        )
-
-
-def _register(app: Tracker, username: str, received: date, headcount: int = 1) -> UUID:
-    who = app.accounts.principal(username)
-    return app.petitions.register(
-        who,
-        channel=Channel.VISIT,
-        received_on=received,
-        petitioners=(Person("王秀英"),),
-        headcount=headcount,
-        community=who.community or "xinmin",
-        category="奖励扶助",
-        summary="独生子女父母奖励未兑现",
-        lodged_level=Level.SUB_DISTRICT,
-        competent_level=Level.SUB_DISTRICT,
-    ).case_id
-
-
 def _facts(app: Tracker, case: UUID) -> list[dict[str, Any]]:
     with app.views.db.read() as cursor:
         table = "petition_facts" + app.views.suffix(cursor, "petition_facts")
@@ -110,10 +72,10 @@ def _facts(app: Tracker, case: UUID) -> list[dict[str, Any]]:
 def test_the_extension_date_is_carried_to_later_versions_and_a_rebuild_matches(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
+    hire(app)
     clock.set(FixedClock.on(date(2026, 5, 6)).now())
     li, wang = app.accounts.principal("li"), app.accounts.principal("wang")
-    case = _register(app, "li", date(2026, 1, 5))
+    case = register(app, "li", date(2026, 1, 5))
     app.petitions.accept(li, case, date(2026, 1, 6))
     app.petitions.grant_extension(wang, case, 30, "需要调取历年档案", date(2026, 3, 1))
     app.petitions.add_note(li, case, "已约谈")
@@ -130,11 +92,11 @@ def test_the_extension_date_is_carried_to_later_versions_and_a_rebuild_matches(
 
 
 def test_scope_and_refusals(app: Tracker, clock: FixedClock) -> None:
-    _setup(app)
+    hire(app)
     reports = PetitionReports(app)
     li, zhou = app.accounts.principal("li"), app.accounts.principal("zhou")
-    first = _register(app, "li", date(2026, 2, 10), headcount=6)
-    _register(app, "zhao", date(2026, 2, 11), headcount=7)
+    first = register(app, "li", date(2026, 2, 10), headcount=6)
+    register(app, "zhao", date(2026, 2, 11), headcount=7)
     mine = reports.three_nos(li, "2026-02")
     assert mine.total.community == "xinmin"
     assert mine.communities == ()
@@ -165,10 +127,10 @@ def test_scope_and_refusals(app: Tracker, clock: FixedClock) -> None:
 def test_as_known_on_is_compared_as_an_instant_whatever_its_zone(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
+    hire(app)
     reports = PetitionReports(app)
     zhou = app.accounts.principal("zhou")
-    case = _register(app, "li", date(2026, 2, 10), headcount=3)
+    case = register(app, "li", date(2026, 2, 10), headcount=3)
     before = clock.now()
     clock.advance(hours=2)
     app.petitions.correct(app.accounts.principal("li"), case, "漏记两人", {"headcount": 5})
@@ -189,7 +151,7 @@ def test_as_known_on_is_compared_as_an_instant_whatever_its_zone(
 def test_a_report_as_known_on_a_past_day_defaults_to_that_days_report_date(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
+    hire(app)
     clock.set(FixedClock.on(date(2026, 2, 20)).now())
     moment = clock.now()
     clock.set(FixedClock.on(date(2026, 3, 10)).now())
@@ -202,17 +164,17 @@ def test_a_report_as_known_on_a_past_day_defaults_to_that_days_report_date(
 def test_view_and_events_agree_through_back_entries_corrections_merges_and_extensions(
     app: Tracker, clock: FixedClock
 ) -> None:
-    _setup(app)
+    hire(app)
     li, wang = app.accounts.principal("li"), app.accounts.principal("wang")
     zhou = app.accounts.principal("zhou")
     moments = []
     clock.set(FixedClock.on(date(2026, 1, 10)).now())
-    late = _register(app, "li", date(2026, 1, 4))
+    late = register(app, "li", date(2026, 1, 4))
     app.petitions.accept(li, late, date(2026, 1, 5))
-    extended = _register(app, "li", date(2026, 1, 5), headcount=3)
+    extended = register(app, "li", date(2026, 1, 5), headcount=3)
     app.petitions.accept(li, extended, date(2026, 1, 6))
-    original = _register(app, "li", date(2026, 1, 8))
-    duplicate = _register(app, "li", date(2026, 1, 9))
+    original = register(app, "li", date(2026, 1, 8))
+    duplicate = register(app, "li", date(2026, 1, 9))
     moments.append(clock.now())
     clock.set(FixedClock.on(date(2026, 3, 1)).now())
     app.petitions.grant_extension(wang, extended, 30, "需要调取历年档案", date(2026, 3, 1))

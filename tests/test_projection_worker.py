@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from tests.test_case_index import _register, _setup
+from tests.story import hire, register
 from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.projections.case_index import CaseQuery
@@ -32,8 +32,8 @@ def test_a_worker_process_keeps_the_views_and_readers_wait_for_it(store: Setting
         text=True,
     )
     try:
-        _setup(app)
-        case = _register(app, "li", date(2026, 2, 10))
+        hire(app)
+        case = register(app, "li", date(2026, 2, 10))
         page = app.cases.list(app.accounts.principal("li"), CaseQuery())
         assert [r.case_id for r in page.rows] == [str(case)]
         assert app.views.position("case_index") == app.views.head()
@@ -46,8 +46,8 @@ def test_a_worker_process_keeps_the_views_and_readers_wait_for_it(store: Setting
 def test_rebuild_from_the_console_keeps_the_same_rows(store: Settings) -> None:
     app = Tracker(store, clock=FixedClock.on(date(2026, 3, 2)))
     try:
-        _setup(app)
-        _register(app, "li", date(2026, 2, 10))
+        hire(app)
+        register(app, "li", date(2026, 2, 10))
         before = app.cases.list(app.accounts.principal("li"), CaseQuery())
     finally:
         app.close()
