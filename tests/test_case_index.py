@@ -13,8 +13,8 @@ from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.errors import CaseNotFound
 from tracker.projections.case_index import CaseIndex, CaseQuery
-from tracker.projections.database import Cursor
 from tracker.projections.runner import Views
+from tracker.projections.writes import Writes
 
 
 def _all_rows(app: Tracker) -> list[dict[str, Any]]:
@@ -109,8 +109,8 @@ class _Failing(CaseIndex):
         super().__init__(*args)
         self.seen = 0
 
-    def process(self, cursor: Cursor, suffix: str, event: Any, case: Any, position: int) -> None:
-        super().process(cursor, suffix, event, case, position)
+    def process(self, writes: Writes, suffix: str, event: Any, case: Any, position: int) -> None:
+        super().process(writes, suffix, event, case, position)
         if type(case).__name__ == "Petition":
             self.seen += 1
             if self.seen == 3:

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tracker.aggregates.approval import ApprovalStage, SecondBirthApproval
-from tracker.projections.projection import Projection, known_on, record_version
+from tracker.projections.projection import Projection, events_of, known_on
 from tracker.projections.reporting import Ratio, breakdown_order, day, iso, median, replay, utc
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from tracker.application import Tracker
     from tracker.periods import Period
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 TABLE = "approval_facts"
 APPROVED_STAGES = (ApprovalStage.APPROVED, ApprovalStage.DELIVERED)
@@ -81,6 +82,7 @@ def facts_row(case: SecondBirthApproval) -> dict[str, Any]:
 class ApprovalFacts(Projection):
     name = "approval_facts"
     tables = (TABLE,)
+    topics = events_of(SecondBirthApproval)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         table = f"{TABLE}{suffix}"
@@ -112,10 +114,10 @@ class ApprovalFacts(Projection):
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_decided_on ON {table} (decided_on)")
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         if isinstance(case, SecondBirthApproval):
-            record_version(cursor, f"{TABLE}{suffix}", facts_row(case))
+            writes.version(f"{TABLE}{suffix}", facts_row(case))
 
 
 # -- the report ------------------------------------------------------------------------

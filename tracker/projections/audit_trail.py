@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ from tracker.services.audit import REDACTED, SECRETS, business_date
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 EVENTS = "audit_events"
 STATE = "audit_state"
@@ -93,15 +94,6 @@ def render(value: Any) -> Any:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def state_of(case: TrackedAggregate) -> dict[str, Any]:
-    """The aggregate's public attributes, rendered; secrets replaced by "[redacted]"."""
-    return {
-        name: REDACTED if name in SECRETS else render(value)
-        for name, value in vars(case).items()
-        if not name.startswith("_")
-    }
 
 
 def _is_empty(value: Any) -> bool:
@@ -159,12 +151,13 @@ class MissingPreviousState(RuntimeError):
 class AuditTrail(Projection):
     name = "audit_trail"
     tables = (EVENTS, STATE)
+    topics = ("",)  # every event of every aggregate
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The rendered state after (case id, version): a function of the events alone,
-        # so it holds across generations and rolled-back transactions alike.
-        self._states: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        # The state after (case id, version), raw and rendered: a function of the events
+        # alone, so it holds across generations and rolled-back transactions alike.
+        self._states: OrderedDict[str, _State] = OrderedDict()
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         events, state = f"{EVENTS}{suffix}", f"{STATE}{suffix}"
@@ -187,65 +180,95 @@ class AuditTrail(Projection):
         )
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         events, state_table = f"{EVENTS}{suffix}", f"{STATE}{suffix}"
         case_id = str(case.id)
         version = int(event.originator_version)
-        before = self._previous(cursor, state_table, case_id, version)
-        after = state_of(case)
+        before = self._previous(writes, state_table, case_id, version)
+        after = _State.of(case, before)
         values = event_values(event)
-        changes = changes_between(before, after, set(values) & SECRETS)
-        day = business_date(type(event).__name__, values)  # as app.audit.history reads it
-        cursor.execute(
-            f"INSERT INTO {events} (position, case_id, version, kind, event_type, actor, "
-            "recorded_at, business_date, community, reason, changes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                position,
-                case_id,
-                version,
-                kind_of(case),
-                type(event).__name__,
-                getattr(event, "actor", ""),
-                recorded_text(event.timestamp),
-                None if day is None else day.isoformat(),
-                getattr(case, "community", None),
-                reason_of(values),
-                _json_list(changes),
-            ),
+        changes = changes_between(
+            None if before is None else before.rendered, after.rendered, set(values) & SECRETS
         )
-        cursor.execute(
-            f"INSERT INTO {state_table} (case_id, version, state) VALUES (?, ?, ?) "
-            "ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, "
-            "state = excluded.state",
-            (case_id, version, json.dumps(after, ensure_ascii=False)),
+        day = business_date(type(event).__name__, values)  # as app.audit.history reads it
+        writes.insert(
+            events,
+            {
+                "position": position,
+                "case_id": case_id,
+                "version": version,
+                "kind": kind_of(case),
+                "event_type": type(event).__name__,
+                "actor": getattr(event, "actor", ""),
+                "recorded_at": recorded_text(event.timestamp),
+                "business_date": None if day is None else day.isoformat(),
+                "community": getattr(case, "community", None),
+                "reason": reason_of(values),
+                "changes": _json_list(changes),
+            },
+        )
+        # Serialised once per case and batch, however many of its events the batch holds.
+        writes.put(
+            state_table,
+            "case_id",
+            {"case_id": case_id, "version": version, "state": after.serialised},
         )
         self._remember(case_id, version, after)
 
-    def _previous(
-        self, cursor: Cursor, table: str, case_id: str, version: int
-    ) -> dict[str, Any] | None:
+    def _previous(self, writes: Writes, table: str, case_id: str, version: int) -> _State | None:
         if version == 1:
             return None
         cached = self._states.get(case_id)
-        if cached is not None and cached[0] == version - 1:
-            return cached[1]
-        cursor.execute(f"SELECT version, state FROM {table} WHERE case_id = ?", (case_id,))
-        row = cursor.fetchone()
+        if cached is not None and cached.version == version - 1:
+            return cached
+        row = writes.get(table, "case_id", case_id)
         if row is None or int(row["version"]) != version - 1:
             raise MissingPreviousState(
                 f"no state of {case_id} at version {version - 1} in {table}; "
                 "rebuild the audit_trail read model"
             )
-        state: dict[str, Any] = json.loads(row["state"])
-        return state
+        return _State(version - 1, None, json.loads(row["state"]))
 
-    def _remember(self, case_id: str, version: int, state: dict[str, Any]) -> None:
+    def _remember(self, case_id: str, version: int, state: _State) -> None:
         self._states.pop(case_id, None)
-        self._states[case_id] = (version, state)
+        self._states[case_id] = replace(state, version=version)
         if len(self._states) > CACHE:
             self._states.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _State:
+    """An aggregate's public attributes after one version: as held, and rendered."""
+
+    version: int
+    raw: dict[str, Any] | None
+    rendered: dict[str, Any]
+
+    @classmethod
+    def of(cls, case: TrackedAggregate, before: _State | None) -> _State:
+        """Rendered anew only where an attribute holds another object than before.
+
+        Aggregates replace their values (dates, tuples, frozensets) rather than
+        change them in place, so the same object means the same value.
+        """
+        raw = {name: value for name, value in vars(case).items() if not name.startswith("_")}
+        known = before.raw if before is not None and before.raw is not None else {}
+        old = before.rendered if before is not None else {}
+        rendered = {
+            name: (
+                REDACTED
+                if name in SECRETS
+                else old[name]
+                if name in known and known[name] is value and name in old
+                else render(value)
+            )
+            for name, value in raw.items()
+        }
+        return cls(case.version, raw, rendered)
+
+    def serialised(self) -> str:
+        return json.dumps(self.rendered, ensure_ascii=False)
 
 
 def _json_list(changes: Sequence[Mapping[str, Any]]) -> str:

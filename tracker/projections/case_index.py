@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
-from tracker.projections.projection import Projection, known_on, record_version
+from tracker.projections.projection import Projection, events_of, known_on
 
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 KINDS = {Petition: "petition", SecondBirthApproval: "approval", FeeCollection: "fee"}
 
@@ -116,6 +117,7 @@ def row_for(case: TrackedAggregate, collective_threshold: int) -> dict[str, Any]
 class CaseIndex(Projection):
     name = "case_index"
     tables = ("case_versions",)
+    topics = events_of(*KINDS)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         table = f"case_versions{suffix}"
@@ -142,12 +144,12 @@ class CaseIndex(Projection):
         )
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         row = row_for(case, self.policy.collective_threshold)
         if row is None:
             return
-        record_version(cursor, f"case_versions{suffix}", row)
+        writes.version(f"case_versions{suffix}", row)
 
 
 def to_case_row(row: dict[str, Any]) -> CaseRow:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.aggregates.fee_collection import FeeCollection, FeeStage
 from tracker.late_fees import Due, Payment, late_fee
 from tracker.money import Money
-from tracker.projections.projection import Projection, known_on, record_version
+from tracker.projections.projection import Projection, events_of, known_on
 from tracker.projections.reporting import Ratio, breakdown_order, day, iso, replay, utc
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tracker.application import Tracker
     from tracker.periods import Period
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 CASES = "fee_cases"
 PAYMENTS = "fee_payments"
@@ -73,6 +74,7 @@ def case_row(case: FeeCollection) -> dict[str, Any]:
 class FeeFacts(Projection):
     name = "fee_facts"
     tables = (CASES, PAYMENTS)
+    topics = events_of(FeeCollection)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         cases, payments = f"{CASES}{suffix}", f"{PAYMENTS}{suffix}"
@@ -104,22 +106,21 @@ class FeeFacts(Projection):
         )
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         if not isinstance(case, FeeCollection):
             return
-        record_version(cursor, f"{CASES}{suffix}", case_row(case))
+        writes.version(f"{CASES}{suffix}", case_row(case))
         if isinstance(event, FeeCollection.PaymentReceived):
-            cursor.execute(
-                f"INSERT INTO {PAYMENTS}{suffix} "
-                "(case_id, receipt, paid_on, amount_fen, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                (
-                    str(case.id),
-                    event.receipt_number,
-                    event.paid_on.isoformat(),
-                    event.amount.fen,
-                    case.modified_on.isoformat(),
-                ),
+            writes.insert(
+                f"{PAYMENTS}{suffix}",
+                {
+                    "case_id": str(case.id),
+                    "receipt": event.receipt_number,
+                    "paid_on": event.paid_on.isoformat(),
+                    "amount_fen": event.amount.fen,
+                    "recorded_at": case.modified_on.isoformat(),
+                },
             )
 
 

@@ -15,11 +15,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from tracker.aggregates.petition import Petition, PetitionStage
-from tracker.projections.projection import Projection, record_version
+from tracker.projections.projection import Projection, events_of
 
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 TABLE = "petition_facts"
 
@@ -70,6 +71,7 @@ def facts_row(
 class PetitionFacts(Projection):
     name = "petition_facts"
     tables = (TABLE,)
+    topics = events_of(Petition)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         table = f"{TABLE}{suffix}"
@@ -104,7 +106,7 @@ class PetitionFacts(Projection):
         )
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         if not isinstance(case, Petition):
             return
@@ -113,16 +115,11 @@ class PetitionFacts(Projection):
         approved: date | None = None
         if case.extension_days:
             # The limit before the extension, and its approval date, are the earlier rows' facts.
-            cursor.execute(
-                f"SELECT handling_limit, extension_approved_on FROM {table} "
-                "WHERE case_id = ? AND superseded_at IS NULL",
-                (str(case.id),),
-            )
-            previous = cursor.fetchone()
+            previous = writes.current(table, str(case.id))
             assert previous is not None, "a petition is extended only after it was accepted"
             base = _day(previous["handling_limit"])
             approved = _day(previous["extension_approved_on"])
             if isinstance(event, Petition.ExtensionGranted):
                 approved = event.approved_on
         row = facts_row(case, self.policy.collective_threshold, base, approved)
-        record_version(cursor, table, row)
+        writes.version(table, row)

@@ -12,17 +12,23 @@ from abc import ABC, abstractmethod
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from eventsourcing.utils import get_topic
+
 if TYPE_CHECKING:
     from datetime import datetime
 
     from tracker.aggregates.base import TrackedAggregate
     from tracker.policy import Policy
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 
 class Projection(ABC):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    # The topic prefixes of the events it reads: the runner neither decodes nor
+    # replays the others for it (a rebuild of the fee figures skips the petitions).
+    topics: ClassVar[tuple[str, ...]]
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
@@ -33,26 +39,14 @@ class Projection(ABC):
 
     @abstractmethod
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         """Apply one event; ``case`` is its aggregate after the event."""
 
 
-def record_version(cursor: Cursor, table: str, row: dict[str, Any]) -> None:
-    """Append a case's new row and mark its previous one superseded at this recording time.
-
-    Tables written this way have ``case_id``, ``version``, ``recorded_at`` and
-    ``superseded_at`` columns; ``known_on`` selects from them.
-    """
-    cursor.execute(
-        f"UPDATE {table} SET superseded_at = ? WHERE case_id = ? AND superseded_at IS NULL",
-        (row["recorded_at"], row["case_id"]),
-    )
-    columns = list(row)
-    cursor.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        tuple(row[column] for column in columns),
-    )
+def events_of(*aggregates: type) -> tuple[str, ...]:
+    """The topic prefixes of the events of these aggregate classes."""
+    return tuple(f"{get_topic(cls)}." for cls in aggregates)
 
 
 def known_on(as_known_on: datetime | None, prefix: str = "") -> tuple[str, list[Any]]:

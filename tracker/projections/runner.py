@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tracker.aggregates.base import TrackedAggregate
+from tracker.projections.writes import Writes
 
 if TYPE_CHECKING:
     from tracker.application import Tracker
@@ -147,13 +148,25 @@ class Views:
         notifications: Sequence[Any],
         replayer: CaseReplayer,
     ) -> None:
-        """Apply each notification to every target (projection, generation, position) behind it."""
+        """Apply each notification to every target (projection, generation, position) behind it.
+
+        An event no target reads is neither decoded nor replayed; the rows are
+        written at the end, with the targets' new positions, in this transaction.
+        """
+        writes = Writes(cursor)
         for notification in notifications:
+            due = [
+                (projection, generation)
+                for projection, generation, position in targets
+                if notification.id > position and notification.topic.startswith(projection.topics)
+            ]
+            if not due:
+                continue
             event = self.app.mapper.to_domain_event(notification)
             case = replayer.after(event)
-            for projection, generation, position in targets:
-                if notification.id > position:
-                    projection.process(cursor, suffix(generation), event, case, notification.id)
+            for projection, generation in due:
+                projection.process(writes, suffix(generation), event, case, notification.id)
+        writes.flush()
         last = notifications[-1].id
         for projection, generation, position in targets:
             self._set_position(cursor, projection.name, generation, max(position, last))

@@ -18,11 +18,12 @@ from uuid import UUID
 from tracker.aggregates.approval import UNDECIDED_STAGES, SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
-from tracker.projections.projection import Projection
+from tracker.projections.projection import Projection, events_of
 
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.writes import Writes
 
 TABLE = "workload_cases"
 KINDS = ("petition", "approval", "fee")
@@ -60,6 +61,7 @@ def work_row(case: TrackedAggregate) -> dict[str, Any] | None:
 class Workload(Projection):
     name = "workload"
     tables = (TABLE,)
+    topics = events_of(Petition, SecondBirthApproval, FeeCollection)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
         table = f"{TABLE}{suffix}"
@@ -73,23 +75,16 @@ class Workload(Projection):
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_due ON {table} (next_deadline)")
 
     def process(
-        self, cursor: Cursor, suffix: str, event: Any, case: TrackedAggregate, position: int
+        self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         if not isinstance(case, (Petition, SecondBirthApproval, FeeCollection)):
             return
         table = f"{TABLE}{suffix}"
         row = work_row(case)
         if row is None:
-            cursor.execute(f"DELETE FROM {table} WHERE case_id = ?", (str(case.id),))
-            return
-        columns = list(row)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "case_id")
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) "
-            f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
-            tuple(row[c] for c in columns),
-        )
+            writes.delete(table, "case_id", str(case.id))
+        else:
+            writes.put(table, "case_id", row)
 
 
 # -- queries ---------------------------------------------------------------------------
