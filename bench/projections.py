@@ -407,6 +407,10 @@ class _RecordingCursor:
     inner: Cursor
     seen: list[tuple[str, tuple[Any, ...]]]
 
+    @property
+    def dialect(self) -> str:
+        return self.inner.dialect
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.seen.append((sql, tuple(params)))
         self.inner.execute(sql, params)

@@ -12,6 +12,7 @@ from tracker.aggregates.petition import Outcome
 from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.errors import CaseNotFound
+from tracker.projections import text_search
 from tracker.projections.case_index import CaseIndex, CaseQuery
 from tracker.projections.runner import Views
 from tracker.projections.writes import Writes
@@ -81,6 +82,16 @@ def test_as_known_on_shows_the_list_before_later_recordings(
     assert earlier.total == 0
 
 
+def _start_case_index_afresh(app: Tracker) -> None:
+    """A fresh generation of the case index, emptied and set back to the first event."""
+    app.views.rebuild("case_index")
+    with app.views.db.write() as cursor:
+        generation = app.views.suffix(cursor, "case_index")
+        for table in CaseIndex.tables:
+            cursor.execute(f"DELETE FROM {table}{generation}")
+        cursor.execute("UPDATE view_positions SET position = 0 WHERE name = 'case_index'")
+
+
 def test_processing_one_event_at_a_time_across_restarts_counts_each_once(app: Tracker) -> None:
     hire(app)
     li = app.accounts.principal("li")
@@ -90,11 +101,7 @@ def test_processing_one_event_at_a_time_across_restarts_counts_each_once(app: Tr
     app.views.catch_up()
     expected = _all_rows(app)
 
-    app.views.rebuild("case_index")  # a fresh generation, then process it stepwise
-    with app.views.db.write() as cursor:
-        generation = app.views.suffix(cursor, "case_index")
-        cursor.execute(f"DELETE FROM case_versions{generation}")
-        cursor.execute("UPDATE view_positions SET position = 0 WHERE name = 'case_index'")
+    _start_case_index_afresh(app)  # then process it stepwise
     head = app.views.head()
     while app.views.position("case_index") < head:
         # Each time a new runner, as after a restart, does one event and stops.
@@ -123,11 +130,7 @@ def test_a_failure_mid_batch_writes_neither_rows_nor_position(app: Tracker) -> N
         register(app, "li", date(2026, 2, d))
     app.views.catch_up()
     expected = _all_rows(app)
-    app.views.rebuild("case_index")
-    with app.views.db.write() as cursor:
-        suffix = app.views.suffix(cursor, "case_index")
-        cursor.execute(f"DELETE FROM case_versions{suffix}")
-        cursor.execute("UPDATE view_positions SET position = 0 WHERE name = 'case_index'")
+    _start_case_index_afresh(app)
     failing = Views(app, app.views.db, [_Failing(app.policy)])
     with pytest.raises(RuntimeError):
         failing.catch_up()
@@ -176,3 +179,28 @@ def test_a_case_page_as_known_on_a_past_moment(app: Tracker, clock: FixedClock) 
     assert app.petitions.get(li, case, as_known_on=registered) == then
     with pytest.raises(CaseNotFound):
         app.petitions.get(li, case, as_known_on=registered - timedelta(days=1))
+
+
+def test_text_is_indexed_as_pairs_of_characters_after_normalising() -> None:
+    assert text_search.grams("王秀英") == ["王秀", "秀英"]
+    assert text_search.grams("王 芳、Ｌｉ_Ming 王秀") == ["li", "mi", "in", "ng", "王秀"]
+    assert text_search.grams("芳") == []
+
+
+def test_a_read_model_of_an_older_schema_is_rebuilt_on_the_next_catch_up(app: Tracker) -> None:
+    hire(app)
+    li = app.accounts.principal("li")
+    register(app, "li", date(2026, 2, 3))
+    app.views.catch_up()
+    with app.views.db.write() as cursor:
+        # As a store written before the text index existed: no text rows, schema 1.
+        generation = app.views.suffix(cursor, "case_index")
+        cursor.execute(f"DELETE FROM case_text{generation}")
+        cursor.execute("UPDATE view_schemas SET schema = 1 WHERE name = 'case_index'")
+    views = Views(app, app.views.db, list(app.views.projections.values()))
+    assert views.outdated == ["case_index"]
+    assert app.cases.list(li, CaseQuery(text="秀英")).total == 0
+    views.catch_up()
+    assert views.outdated == []
+    assert app.cases.list(li, CaseQuery(text="秀英")).total == 1
+    assert Views(app, app.views.db, list(app.views.projections.values())).outdated == []

@@ -24,6 +24,7 @@ import calendar
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from holidays import country_holidays
@@ -67,6 +68,7 @@ class ClockStop:
 # One China calendar for the whole process. It is built on first use and
 # extends itself year by year (``expand=True``) as later or earlier dates are
 # asked about; the lock keeps that lazy extension safe under a threaded server.
+CACHED_DAYS = 1 << 16
 _calendar_lock = threading.Lock()
 _calendar: HolidayBase | None = None
 
@@ -80,6 +82,9 @@ def _china(around: date) -> HolidayBase:
     return _calendar
 
 
+# The calendar is fixed for the life of the process, so answers are kept: a rebuild of
+# the read models asks for the same few thousand days over and over.
+@lru_cache(maxsize=CACHED_DAYS)
 def is_working_day(d: date) -> bool:
     with _calendar_lock:
         return bool(_china(d).is_working_day(d))
@@ -89,6 +94,7 @@ def is_rest_day(d: date) -> bool:
     return not is_working_day(d)
 
 
+@lru_cache(maxsize=CACHED_DAYS)
 def next_working_day(d: date) -> date:
     """``d`` itself if it is a working day, else the first working day after it."""
     with _calendar_lock:
@@ -141,6 +147,7 @@ def calendar_limit(start: date, days: int, stops: Iterable[ClockStop] = ()) -> d
     return next_working_day(last)
 
 
+@lru_cache(maxsize=CACHED_DAYS)
 def working_limit(start: date, days: int) -> date:
     """The ``days``-th working day after ``start`` (``start`` itself not counted).
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -101,16 +101,22 @@ def _is_empty(value: Any) -> bool:
 
 
 def changes_between(
-    before: Mapping[str, Any] | None, after: Mapping[str, Any], secrets_touched: set[str]
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    secrets_touched: set[str],
+    candidates: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Each attribute whose rendered value differs, in the aggregate's order.
 
     A secret always renders as "[redacted]", so it counts as changed when the
     event carries a field of its name.  On creation (no previous state) the
-    attributes left empty are not listed.
+    attributes left empty are not listed.  ``candidates``, when given, are the
+    only other attributes that can have changed.
     """
     previous = before or {}
     names = list(after) + [name for name in previous if name not in after]
+    if candidates is not None:
+        names = [name for name in names if name in candidates or name in SECRETS]
     listed = []
     for name in names:
         old, new = previous.get(name), after.get(name)
@@ -189,7 +195,10 @@ class AuditTrail(Projection):
         after = _State.of(case, before)
         values = event_values(event)
         changes = changes_between(
-            None if before is None else before.rendered, after.rendered, set(values) & SECRETS
+            None if before is None else before.rendered,
+            after.rendered,
+            set(values) & SECRETS,
+            after.replaced,
         )
         day = business_date(type(event).__name__, values)  # as app.audit.history reads it
         writes.insert(
@@ -244,6 +253,8 @@ class _State:
     version: int
     raw: dict[str, Any] | None
     rendered: dict[str, Any]
+    # The attributes that hold another object than in the state before; None: unknown.
+    replaced: frozenset[str] | None = None
 
     @classmethod
     def of(cls, case: TrackedAggregate, before: _State | None) -> _State:
@@ -253,19 +264,26 @@ class _State:
         change them in place, so the same object means the same value.
         """
         raw = {name: value for name, value in vars(case).items() if not name.startswith("_")}
-        known = before.raw if before is not None and before.raw is not None else {}
-        old = before.rendered if before is not None else {}
+        if before is None or before.raw is None:
+            rendered = {
+                name: REDACTED if name in SECRETS else render(value) for name, value in raw.items()
+            }
+            return cls(case.version, raw, rendered)
+        known, old = before.raw, before.rendered
+        replaced = frozenset(
+            name for name in raw.keys() | known.keys() if raw.get(name) is not known.get(name)
+        )
         rendered = {
             name: (
                 REDACTED
                 if name in SECRETS
-                else old[name]
-                if name in known and known[name] is value and name in old
                 else render(value)
+                if name in replaced or name not in old
+                else old[name]
             )
             for name, value in raw.items()
         }
-        return cls(case.version, raw, rendered)
+        return cls(case.version, raw, rendered, replaced)
 
     def serialised(self) -> str:
         return json.dumps(self.rendered, ensure_ascii=False)

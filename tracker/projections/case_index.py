@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
+from tracker.projections import text_search
 from tracker.projections.projection import Projection, events_of, known_on
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def row_for(case: TrackedAggregate, collective_threshold: int) -> dict[str, Any]
 
 class CaseIndex(Projection):
     name = "case_index"
-    tables = ("case_versions",)
+    tables = ("case_versions", "case_text")
+    schema = 2  # 2: text search through case_text
     topics = events_of(*KINDS)
 
     def create(self, cursor: Cursor, suffix: str) -> None:
@@ -142,6 +144,7 @@ class CaseIndex(Projection):
             f"CREATE INDEX IF NOT EXISTS {table}_overdue ON {table} "
             "(kind, community, next_deadline) WHERE superseded_at IS NULL AND is_open = 1"
         )
+        text_search.create(cursor, f"case_text{suffix}")
 
     def process(
         self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
@@ -150,6 +153,12 @@ class CaseIndex(Projection):
         if row is None:
             return
         writes.version(f"case_versions{suffix}", row)
+        writes.insert(
+            f"case_text{suffix}",
+            text_search.row(
+                writes.cursor.dialect, row["case_id"], row["version"], row["names"], row["summary"]
+            ),
+        )
 
 
 def to_case_row(row: dict[str, Any]) -> CaseRow:
@@ -248,10 +257,12 @@ def select_cases(
         overdue = "(is_open = 1 AND next_deadline IS NOT NULL AND next_deadline < ?)"
         where.append(overdue if query.overdue else f"NOT {overdue}")
         params.append(today.isoformat())
-    if query.text:
-        where.append("(names LIKE ? OR summary LIKE ?)")
-        pattern = f"%{query.text.strip()}%"
-        params += [pattern, pattern]
+    if query.text and query.text.strip():
+        found, found_params = text_search.condition(
+            cursor.dialect, f"case_text{suffix}", query.text
+        )
+        where.append(found)
+        params += found_params
     if query.opened_from is not None:
         where.append("opened_on >= ?")
         params.append(query.opened_from.isoformat())

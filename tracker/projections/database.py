@@ -22,6 +22,10 @@ Row = dict[str, Any]
 
 
 class Cursor(Protocol):
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql", for the few statements the two write differently."""
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
     def fetchall(self) -> list[Row]: ...
@@ -40,6 +44,8 @@ class ViewDatabase(Protocol):
 
 
 class _SQLiteCursor:
+    dialect = "sqlite"
+
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
 
@@ -92,6 +98,8 @@ class SQLiteViews:
 
 
 class _PostgresCursor:
+    dialect = "postgresql"
+
     def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
         self._cursor = cursor
 

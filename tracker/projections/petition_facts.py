@@ -104,6 +104,11 @@ class PetitionFacts(Projection):
             f"CREATE INDEX IF NOT EXISTS {table}_received_on "
             f"ON {table} (received_on) WHERE superseded_at IS NULL"
         )
+        # The backlog at a period's end: petitions not replied, or replied after it.
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_open_at "
+            f"ON {table} (replied_on, accepted_on) WHERE superseded_at IS NULL AND merged = 0"
+        )
 
     def process(
         self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int

@@ -293,16 +293,14 @@ def three_nos(
         [*params, period.first.isoformat(), end],
     )
     registered = cursor.fetchall()
-    overdue = [
-        *where,
-        "accepted_on IS NOT NULL",
-        "accepted_on <= ?",
-        "(replied_on IS NULL OR replied_on > ?)",
-        f"? > {_LIMIT_ON.format(day='?')}",
-    ]
+    # Open at E: not replied at all, or replied after E.  Two branches rather than an
+    # OR, so that each is a range of the (replied_on, accepted_on) index: how long the
+    # history is then does not matter.
+    overdue = [*where, "accepted_on <= ?", f"? > {_LIMIT_ON.format(day='?')}"]
+    branch = f"SELECT case_id, community FROM {table} WHERE {' AND '.join(overdue)}"
     cursor.execute(
-        f"SELECT case_id, community FROM {table} WHERE {' AND '.join(overdue)}",
-        [*params, end, end, end, end],
+        f"{branch} AND replied_on IS NULL UNION ALL {branch} AND replied_on > ?",
+        [*params, end, end, end, *params, end, end, end, end],
     )
     backlog = cursor.fetchall()
     return _three_nos_from(

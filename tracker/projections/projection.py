@@ -29,6 +29,8 @@ class Projection(ABC):
     # The topic prefixes of the events it reads: the runner neither decodes nor
     # replays the others for it (a rebuild of the fee figures skips the petitions).
     topics: ClassVar[tuple[str, ...]]
+    # Raised when the tables change: a store with an older generation rebuilds it.
+    schema: ClassVar[int] = 1
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy

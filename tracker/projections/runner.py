@@ -29,6 +29,9 @@ _CREATE = (
     "name TEXT NOT NULL, generation INTEGER NOT NULL, position INTEGER NOT NULL, "
     "PRIMARY KEY (name, generation))",
     "CREATE TABLE IF NOT EXISTS view_active (name TEXT PRIMARY KEY, generation INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS view_schemas ("
+    "name TEXT NOT NULL, generation INTEGER NOT NULL, schema INTEGER NOT NULL, "
+    "PRIMARY KEY (name, generation))",
 )
 
 
@@ -97,6 +100,16 @@ class Views:
                     "ON CONFLICT (name, generation) DO NOTHING",
                     (projection.name, generation),
                 )
+                # A generation filled before schemas were recorded is of schema 1.
+                started = self._position(cursor, projection.name, generation) > 0
+                self._set_schema(
+                    cursor, projection.name, generation, 1 if started else projection.schema
+                )
+            self.outdated = [
+                p.name
+                for p in projections
+                if self._schema(cursor, p.name, self._active(cursor, p.name)) < p.schema
+            ]
 
     # -- positions -----------------------------------------------------------------
 
@@ -122,6 +135,28 @@ class Views:
             "INSERT INTO view_positions (name, generation, position) VALUES (?, ?, ?) "
             "ON CONFLICT (name, generation) DO UPDATE SET position = excluded.position",
             (name, generation, position),
+        )
+
+    @staticmethod
+    def _schema(cursor: Cursor, name: str, generation: int) -> int:
+        cursor.execute(
+            "SELECT schema FROM view_schemas WHERE name = ? AND generation = ?", (name, generation)
+        )
+        row = cursor.fetchone()
+        return 1 if row is None else int(row["schema"])
+
+    @staticmethod
+    def _set_schema(
+        cursor: Cursor, name: str, generation: int, schema: int, *, replace: bool = False
+    ) -> None:
+        cursor.execute(
+            "INSERT INTO view_schemas (name, generation, schema) VALUES (?, ?, ?) "
+            + (
+                "ON CONFLICT (name, generation) DO UPDATE SET schema = excluded.schema"
+                if replace
+                else "ON CONFLICT (name, generation) DO NOTHING"
+            ),
+            (name, generation, schema),
         )
 
     def position(self, name: str) -> int:
@@ -172,7 +207,13 @@ class Views:
             self._set_position(cursor, projection.name, generation, max(position, last))
 
     def catch_up(self, batch: int = BATCH, stop_after: int | None = None) -> int:
-        """Process everything recorded so far (or up to ``stop_after`` batches)."""
+        """Process everything recorded so far (or up to ``stop_after`` batches).
+
+        A read model whose tables are of an older schema than its code is
+        rebuilt first (side by side, so the old one serves until then).
+        """
+        while self.outdated:
+            self.rebuild(self.outdated[0])
         done = 0
         while stop_after is None or done < stop_after:
             try:
@@ -235,6 +276,7 @@ class Views:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}{suffix(new)}")
             projection.create(cursor, suffix(new))
             self._set_position(cursor, name, new, 0)
+            self._set_schema(cursor, name, new, projection.schema, replace=True)
         replayer = CaseReplayer(self.app)
         position = 0
         while True:
@@ -270,7 +312,10 @@ class Views:
         )
         for table in projection.tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}{suffix(old)}")
-        cursor.execute(
-            "DELETE FROM view_positions WHERE name = ? AND generation = ?", (projection.name, old)
-        )
+        for table in ("view_positions", "view_schemas"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE name = ? AND generation = ?", (projection.name, old)
+            )
+        if projection.name in self.outdated:
+            self.outdated.remove(projection.name)
         self._replayer.forget()
