@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands --store both
 	$(BIN)/python -m bench.projections --store both
+
+## messages: gather the interface's messages into the Chinese catalogue (then translate the new ones)
+messages: $(STAMP)
+	$(BIN)/python -m web.catalog
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
+from uvicorn._types import ASGIApplication
 
 
 def free_port() -> int:
@@ -19,12 +21,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app_path: str = "web.app:app") -> Iterator[str]:
-    """Serve the app until the block ends; yields its base URL."""
+def live_server(app: str | ASGIApplication | Callable[..., Any] = "web.app:app") -> Iterator[str]:
+    """Serve the app (an import path or an app object) until the block ends; yields its URL."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app_path, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -24,5 +24,5 @@ def test_health_reads_the_store(store: Settings, monkeypatch: pytest.MonkeyPatch
         "store": "postgresql" if store.is_postgres else "sqlite",
         "events": 2,  # the first admin and its claim
     }
-    assert home.status_code == 307
-    assert home.headers["location"] == "/health"
+    assert home.status_code == 303
+    assert home.headers["location"] == "/login?next=%2F"

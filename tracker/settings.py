@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         "worker: a separate `tracker project` process does, and readers wait for it",
     )
     cipher_key: SecretStr | None = None
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="signs the session cookie; unset: a new one each start (sessions end)",
+    )
     policy_file: Path | None = None
 
     @field_validator("database_url")

@@ -1,44 +1,164 @@
-"""The FastAPI application: one Tracker per process, built in the lifespan."""
+"""The FastAPI application: one Tracker per process, built in the lifespan.
+
+The web layer only translates: HTTP in, a command or query of the
+application layer, a page or fragment out.  Refusals (``TrackerError``) become
+readable messages in the user's language; nothing here decides who may do what.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.application import Tracker
+from tracker.clock import Clock
+from tracker.errors import CaseNotFound, PermissionDenied, TrackerError
 from tracker.settings import Settings
+from web import i18n
+from web.labels import N_
+from web.pages import auth, cases, home
+from web.rendering import is_htmx, render
+from web.security import HEADERS, CsrfRefused, LoginRequired
+
+STATIC = Path(__file__).parent / "static"
+
+# Messages of the error pages (ids for the catalogue; see web/locales).
+CSRF_REFUSED = N_(
+    "This form has expired or did not come from this site. Reload the page and try again."
+)
+INVALID_FIELDS = N_("Some values are not valid: {fields}")
+NOT_FOUND = N_("Page not found.")
+REFUSED = N_("The request was refused.")
+FAILED = N_("Something went wrong on our side. Nothing you entered was saved; please try again.")
+log = logging.getLogger(__name__)
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = Settings()
-    app.state.settings = settings
-    app.state.tracker = Tracker(settings)
-    try:
-        yield
-    finally:
-        app.state.tracker.close()
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """The app for ``settings`` (default: from the environment) and ``clock`` (default: system)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = settings or Settings()
+        app.state.settings = chosen
+        app.state.tracker = Tracker(chosen, clock=clock)
+        try:
+            yield
+        finally:
+            app.state.tracker.close()
+
+    app = FastAPI(title="Tracker", lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (auth.router, home.router, cases.router):
+        app.include_router(router)
+    _add_health(app)
+    _add_error_pages(app)
+
+    @app.middleware("http")
+    async def language_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.locale = i18n.chosen(request.session.get("lang"))
+        response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    # Added last, so it runs first: the session is there for everything above.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=_session_secret(settings),
+        session_cookie="tracker_session",
+        same_site="lax",
+        https_only=False,
+    )
+    return app
 
 
-app = FastAPI(title="Tracker", lifespan=lifespan)
+def _session_secret(settings: Settings | None) -> str:
+    chosen = settings or Settings()
+    if chosen.session_secret is not None:
+        return chosen.session_secret.get_secret_value()
+    log.warning("TRACKER_SESSION_SECRET is not set: sessions end when the server stops")
+    return secrets.token_urlsafe(32)
 
 
-@app.get("/health")
-def health(request: Request) -> dict[str, Any]:
-    """Answers only after reading the store, so a broken database shows here."""
-    tracker: Tracker = request.app.state.tracker
-    settings: Settings = request.app.state.settings
-    return {
-        "status": "ok",
-        "store": "postgresql" if settings.is_postgres else "sqlite",
-        "events": tracker.recorder.max_notification_id() or 0,
-    }
+def _add_health(app: FastAPI) -> None:
+    @app.get("/health")
+    def health(request: Request) -> dict[str, Any]:
+        """Answers only after reading the store, so a broken database shows here."""
+        tracker: Tracker = request.app.state.tracker
+        chosen: Settings = request.app.state.settings
+        return {
+            "status": "ok",
+            "store": "postgresql" if chosen.is_postgres else "sqlite",
+            "events": tracker.recorder.max_notification_id() or 0,
+        }
 
 
-@app.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/health")
+def _locale(request: Request) -> str:
+    """The language the middleware chose; the default where it did not run (a crash)."""
+    return i18n.chosen(getattr(request.state, "locale", None))
+
+
+def _gettext(request: Request, message: str) -> str:
+    return i18n.translations(_locale(request)).gettext(message)
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    def page(request: Request, status: int, message: str) -> Response:
+        request.state.locale = _locale(request)
+        return render(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": "/login"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={auth.quote_next(target)}", status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+        return page(request, 403, _gettext(request, CSRF_REFUSED))
+
+    @app.exception_handler(TrackerError)
+    async def refused(request: Request, exc: TrackerError) -> Response:
+        # Another community's case is "not found", never "forbidden", so ids cannot be probed.
+        status = (
+            404
+            if isinstance(exc, CaseNotFound)
+            else 403
+            if isinstance(exc, PermissionDenied)
+            else 422
+        )
+        return page(request, status, i18n.error_message(exc, _locale(request)))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(str(error["loc"][-1]) for error in exc.errors() if error.get("loc"))
+        return page(request, 422, _gettext(request, INVALID_FIELDS).format(fields=fields))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = NOT_FOUND if exc.status_code == 404 else REFUSED
+        return page(request, exc.status_code, _gettext(request, message))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return page(request, 500, _gettext(request, FAILED))
+
+
+app = create_app()

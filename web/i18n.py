@@ -1,0 +1,80 @@
+"""Languages of the interface: Chinese first, English available.
+
+Message ids are English; the zh_CN catalogue (``web/locales``) translates
+them.  The catalogue is read from its ``.po`` file when the app starts, so
+there is no compiled file to keep in step.  Domain errors are translated by
+their English template (``TrackerError.template``), one entry per rule.
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+from tracker.clock import SHANGHAI
+from tracker.errors import TrackerError
+from tracker.money import Money
+from web.labels import STAGES
+
+LOCALES = ("zh_CN", "en")
+DEFAULT = "zh_CN"
+LOCALE_DIR = Path(__file__).parent / "locales"
+
+
+@cache
+def translations(locale: str) -> gettext.NullTranslations:
+    """The catalogue of ``locale``; English needs none (the ids are English)."""
+    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=locale)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def chosen(value: str | None) -> str:
+    """A supported locale for what the user asked for, else the default."""
+    return value if value in LOCALES else DEFAULT
+
+
+def error_message(error: TrackerError, locale: str) -> str:
+    """The refusal in the user's language, with its parameters filled in."""
+    catalogue = translations(locale)
+    template = catalogue.gettext(error.template)
+    params = dict(error.params)
+    if params.get("stage") in STAGES:  # a stage's code reads as its name
+        params["stage"] = catalogue.gettext(STAGES[params["stage"]])
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):  # a catalogue entry naming a parameter the error lacks
+        return str(error)
+
+
+def day(value: date | None, locale: str) -> str:
+    if value is None:
+        return ""
+    return format_date(value, format="medium", locale=Locale.parse(locale))
+
+
+def moment(value: datetime | None, locale: str) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format="short", tzinfo=SHANGHAI, locale=Locale.parse(locale))
+
+
+def money(value: Money | None, locale: str) -> str:
+    if value is None:
+        return ""
+    return format_currency(value.yuan, "CNY", locale=Locale.parse(locale))

@@ -1,0 +1,96 @@
+"""Who is signed in, the CSRF token of their session, and the headers every answer carries.
+
+The session cookie is signed, not encrypted (Starlette's ``SessionMiddleware``),
+so it holds only the username, the CSRF token and the language.  The user is
+resolved from the store on every request, so a deactivated account or a
+changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+from tracker.errors import TrackerError
+from tracker.permissions import Principal
+
+if TYPE_CHECKING:
+    from tracker.application import Tracker
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+# No inline script or style anywhere: htmx and the stylesheet are files of this app.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class LoginRequired(Exception):
+    """No one is signed in (or the account was deactivated since)."""
+
+
+class CsrfRefused(Exception):
+    """A state-changing request without this session's token."""
+
+
+def csrf_token(request: Request) -> str:
+    """This session's token, made on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """A header for htmx requests, a hidden field for plain forms; compared in constant time."""
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None
+    if not isinstance(expected, str) or given is None:
+        raise CsrfRefused()
+    if not secrets.compare_digest(expected.encode(), given.encode()):
+        raise CsrfRefused()
+
+
+def sign_in(request: Request, who: Principal) -> None:
+    """A fresh session for the user: nothing carried over from before the login."""
+    language = request.session.get("lang")
+    request.session.clear()
+    request.session["user"] = who.username
+    if language is not None:
+        request.session["lang"] = language
+    csrf_token(request)
+
+
+def sign_out(request: Request) -> None:
+    language = request.session.get("lang")
+    request.session.clear()
+    if language is not None:
+        request.session["lang"] = language
+
+
+def current_user(request: Request) -> Principal:
+    """The signed-in user, as the store knows them now."""
+    username = request.session.get("user")
+    if not isinstance(username, str):
+        raise LoginRequired()
+    app: Tracker = request.app.state.tracker
+    try:
+        return app.accounts.principal(username)
+    except TrackerError:
+        request.session.clear()
+        raise LoginRequired() from None
