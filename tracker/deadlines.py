@@ -160,6 +160,28 @@ def working_limit(start: date, days: int) -> date:
     return result
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """One limit of a case: what it is for, its last day, how it counts, and when it was met."""
+
+    name: str
+    limit: date
+    working_days: bool = False
+    met_on: date | None = None
+
+    def left(self, today: date) -> int:
+        """Days left as its rule counts them (working or calendar); negative once overdue."""
+        if self.working_days:
+            return working_days_left(today, self.limit)
+        return days_left(today, self.limit)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.met_on is None and today > self.limit
+
+    def met_in_time(self) -> bool | None:
+        return None if self.met_on is None else self.met_on <= self.limit
+
+
 def days_left(today: date, limit: date) -> int:
     """Calendar days from ``today`` to ``limit``.
 

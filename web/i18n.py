@@ -9,6 +9,7 @@ their English template (``TrackerError.template``), one entry per rule.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -49,13 +50,20 @@ def chosen(value: str | None) -> str:
     return value if value in LOCALES else DEFAULT
 
 
-def error_message(error: TrackerError, locale: str) -> str:
-    """The refusal in the user's language, with its parameters filled in."""
+def error_message(error: TrackerError, locale: str, fields: Mapping[str, str] | None = None) -> str:
+    """The refusal in the user's language, with its parameters filled in.
+
+    A stage's code reads as the stage's name, and a field's name as its label
+    in ``fields`` (message ids, e.g. the labels of the form that was sent).
+    """
     catalogue = translations(locale)
     template = catalogue.gettext(error.template)
     params = dict(error.params)
-    if params.get("stage") in STAGES:  # a stage's code reads as its name
+    if params.get("stage") in STAGES:
         params["stage"] = catalogue.gettext(STAGES[params["stage"]])
+    for key in ("field", "earlier_field"):
+        if fields and params.get(key) in fields:
+            params[key] = catalogue.gettext(fields[params[key]])
     try:
         return template.format(**params)
     except (KeyError, IndexError):  # a catalogue entry naming a parameter the error lacks

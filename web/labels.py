@@ -62,3 +62,44 @@ SORTS = {
     "community": N_("Community"),
     "kind": N_("Kind"),
 }
+
+DEADLINES = {
+    "routing": N_("Accept, refuse or forward (15 days from receipt)"),
+    "handling": N_("Handle and reply (60 days from acceptance)"),
+    "review_request": N_("The petitioner may request a review (30 days)"),
+    "review_opinion": N_("Review opinion (30 days)"),
+    "re_review_request": N_("The petitioner may request a re-review (30 days)"),
+    "re_review_opinion": N_("Re-review opinion (30 days, hearings excluded)"),
+    "decision": N_("Decision (15 working days from application)"),
+    "objections": N_("Public posting: objections until"),
+    "instalment_request": N_("Application for instalments"),
+    "payment": N_("Payment due"),
+}
+
+CHANNELS = {
+    "letter": N_("Letter"),
+    "visit": N_("Visit"),
+    "online": N_("Online"),
+    "phone": N_("Phone"),
+}
+
+LEVELS = {
+    "COMMUNITY": N_("Community"),
+    "SUB_DISTRICT": N_("Sub-district"),
+    "DISTRICT": N_("District"),
+    "CITY": N_("City"),
+    "PROVINCE": N_("Province"),
+    "NATIONAL": N_("National"),
+}
+
+OUTCOMES = {
+    "supported": N_("Supported"),
+    "explained": N_("Explained"),
+    "not_supported": N_("Not supported"),
+}
+
+RATINGS = {
+    "satisfied": N_("Satisfied"),
+    "basically_satisfied": N_("Basically satisfied"),
+    "dissatisfied": N_("Dissatisfied"),
+}

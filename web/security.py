@@ -55,7 +55,7 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     """A header for htmx requests, a hidden field for plain forms; compared in constant time."""
     expected = request.session.get("csrf")
-    given = request.headers.get(CSRF_HEADER)
+    given = request.headers.get(CSRF_HEADER) or None
     if given is None:
         form = await request.form()
         field = form.get(CSRF_FIELD)

@@ -78,6 +78,15 @@ class ObjectionAlreadyResolved(DomainError):
 
 class SecondBirthApproval(TrackedAggregate):
     # The policy ground's code is checked against the policy by the service.
+    STAGE_GATES: ClassVar[dict[str, frozenset[ApprovalStage]]] = {
+        "review_eligibility": frozenset({ApprovalStage.APPLIED}),
+        "post": frozenset({ApprovalStage.ELIGIBLE}),
+        "lodge_objection": frozenset({ApprovalStage.POSTED}),
+        "resolve_objection": frozenset({ApprovalStage.POSTED}),
+        "decide": frozenset({ApprovalStage.POSTED}),
+        "deliver_certificate": frozenset({ApprovalStage.APPROVED}),
+        "withdraw": frozenset(UNDECIDED_STAGES),
+    }
     CORRECTABLE: ClassVar[dict[str, Any]] = {
         "existing_children": lambda value: require_int("existing_children", value, 0, 20),
         "policy_ground": lambda value: require_text("policy_ground", value),
@@ -240,6 +249,14 @@ class SecondBirthApproval(TrackedAggregate):
         return deadlines.working_limit(self.applied_on, DECISION_WORKING_DAYS)
 
     @property
+    def deadlines(self) -> tuple[deadlines.Deadline, ...]:
+        decided = self.decided_on or self.withdrawn_on
+        found = [deadlines.Deadline("decision", self.decision_due, True, decided)]
+        if self.posting_ends is not None:
+            found.append(deadlines.Deadline("objections", self.posting_ends))
+        return tuple(found)
+
+    @property
     def posting_ends(self) -> date | None:
         if self.posted_on is None:
             return None
@@ -286,7 +303,7 @@ class SecondBirthApproval(TrackedAggregate):
 
     def review_eligibility(self, act: Act, eligible: bool, reviewed_on: date, grounds: str) -> None:
         """Grounds cite the clause when eligible and give the reason when not."""
-        self._require_stage("review eligibility", ApprovalStage.APPLIED)
+        self._require_stage("review_eligibility")
         require_past(act, "reviewed_on", reviewed_on)
         require_order("reviewed_on", reviewed_on, "applied_on", self.applied_on)
         self._trigger(
@@ -298,7 +315,7 @@ class SecondBirthApproval(TrackedAggregate):
         )
 
     def post(self, act: Act, posted_on: date, place: str, period_days: int) -> None:
-        self._require_stage("post", ApprovalStage.ELIGIBLE)
+        self._require_stage("post")
         require_past(act, "posted_on", posted_on)
         require_order("posted_on", posted_on, "reviewed_on", self.reviewed_on)
         require_int("period_days", period_days, 1, MAX_POSTING_DAYS)
@@ -312,13 +329,13 @@ class SecondBirthApproval(TrackedAggregate):
 
     def lodge_objection(self, act: Act, lodged_on: date, objector: str, content: str) -> int:
         """Anyone may object while the posting runs; returns the objection's number."""
-        self._require_stage("lodge an objection", ApprovalStage.POSTED)
+        self._require_stage("lodge_objection")
         require_past(act, "lodged_on", lodged_on)
         require_order("lodged_on", lodged_on, "posted_on", self.posted_on)
         ends = self.posting_ends
         assert ends is not None
         if lodged_on > ends:
-            raise LimitExpired(action="lodge an objection", limit=ends)
+            raise LimitExpired(action="lodge_objection", limit=ends)
         number = len(self.objections) + 1
         self._trigger(
             self.ObjectionLodged,
@@ -334,7 +351,7 @@ class SecondBirthApproval(TrackedAggregate):
         self, act: Act, number: int, upheld: bool, reason: str, resolved_on: date
     ) -> None:
         """An upheld objection rejects the application."""
-        self._require_stage("resolve an objection", ApprovalStage.POSTED)
+        self._require_stage("resolve_objection")
         require_bool("upheld", upheld)
         objection = next((o for o in self.objections if o.number == number), None)
         if objection is None:
@@ -365,7 +382,7 @@ class SecondBirthApproval(TrackedAggregate):
         The certificate number's uniqueness across cases is the application's
         to check; here it is only required when approving.
         """
-        self._require_stage("decide", ApprovalStage.POSTED)
+        self._require_stage("decide")
         require_bool("approved", approved)
         require_past(act, "decided_on", decided_on)
         ends = self.posting_ends
@@ -394,7 +411,7 @@ class SecondBirthApproval(TrackedAggregate):
     def deliver_certificate(
         self, act: Act, delivered_on: date, received_by: str, delivering_officer: str
     ) -> None:
-        self._require_stage("deliver the certificate", ApprovalStage.APPROVED)
+        self._require_stage("deliver_certificate")
         require_past(act, "delivered_on", delivered_on)
         require_order("delivered_on", delivered_on, "decided_on", self.decided_on)
         self._trigger(
@@ -407,7 +424,7 @@ class SecondBirthApproval(TrackedAggregate):
 
     def withdraw(self, act: Act, withdrawn_on: date, reason: str) -> None:
         """The applicants may withdraw at any time before the decision."""
-        self._require_stage("withdraw", *UNDECIDED_STAGES)
+        self._require_stage("withdraw")
         require_past(act, "withdrawn_on", withdrawn_on)
         require_order("withdrawn_on", withdrawn_on, *self._latest_date())
         self._trigger(

@@ -129,10 +129,18 @@ class TrackedAggregate(Aggregate):
     def _trigger(self, event_class: type[Aggregate.Event], act: Act, **fields: Any) -> None:
         self.trigger_event(event_class, actor=act.actor, timestamp=act.at, **fields)
 
-    def _require_stage(self, action: str, *stages: Any) -> None:
-        stage = getattr(self, "stage")  # noqa: B009 - every subclass defines a stage
-        if stage not in stages:
-            raise WrongStage(action=action, stage=stage.value)
+    # The stages in which each command may be given; a command not listed has no stage rule.
+    STAGE_GATES: ClassVar[Mapping[str, frozenset[Any]]] = {}
+
+    def can(self, command: str) -> bool:
+        """Whether the case's stage lets ``command`` be given now (other rules may still refuse)."""
+        gate = self.STAGE_GATES.get(command)
+        return gate is None or getattr(self, "stage") in gate  # noqa: B009
+
+    def _require_stage(self, command: str) -> None:
+        if not self.can(command):
+            stage = getattr(self, "stage")  # noqa: B009 - every subclass defines a stage
+            raise WrongStage(action=command, stage=stage.value)
 
     def correct(self, act: Act, reason: str, changes: Mapping[str, Any]) -> None:
         """Correct registration details; only the fields listed in CORRECTABLE."""

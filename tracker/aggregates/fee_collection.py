@@ -103,6 +103,16 @@ def _positive(field: str, amount: object) -> Money:
 
 
 class FeeCollection(TrackedAggregate):
+    STAGE_GATES: ClassVar[dict[str, frozenset[FeeStage]]] = {
+        command: frozenset({FeeStage.ASSESSED})
+        for command in (
+            "approve_instalments",
+            "record_payment",
+            "apply_enforcement",
+            "write_off",
+            "cease",
+        )
+    }
     CORRECTABLE: ClassVar[dict[str, Any]] = {
         "decision_number": lambda value: require_text("decision_number", value),
     }
@@ -233,6 +243,14 @@ class FeeCollection(TrackedAggregate):
         return deadlines.calendar_limit(self.served_on, PAYMENT_DAYS)
 
     @property
+    def deadlines(self) -> tuple[deadlines.Deadline, ...]:
+        paid_on = self.closed_on if self.stage is FeeStage.PAID else None
+        return (
+            deadlines.Deadline("instalment_request", self.instalment_request_limit),
+            deadlines.Deadline("payment", self.due_on, met_on=paid_on),
+        )
+
+    @property
     def instalment_request_limit(self) -> date:
         return deadlines.calendar_limit(self.served_on, INSTALMENT_REQUEST_DAYS)
 
@@ -298,7 +316,7 @@ class FeeCollection(TrackedAggregate):
         schedule: tuple[Instalment, ...],
         abolished_on: date,
     ) -> None:
-        self._require_stage("approve instalments", FeeStage.ASSESSED)
+        self._require_stage("approve_instalments")
         if self.instalments:
             raise PlanAlreadyApproved()
         if require_past(act, "approved_on", approved_on) >= abolished_on:
@@ -306,7 +324,7 @@ class FeeCollection(TrackedAggregate):
         require_order("applied_on", applied_on, "served_on", self.served_on)
         require_order("approved_on", approved_on, "applied_on", applied_on)
         if applied_on > self.instalment_request_limit:
-            raise LimitExpired(action="apply for instalments", limit=self.instalment_request_limit)
+            raise LimitExpired(action="approve_instalments", limit=self.instalment_request_limit)
         if not isinstance(schedule, (tuple, list)) or len(schedule) < 2:
             raise InvalidValue(field="schedule", problem="at least two instalments")
         if not all(isinstance(i, Instalment) for i in schedule):
@@ -332,7 +350,7 @@ class FeeCollection(TrackedAggregate):
         self, act: Act, receipt_number: str, amount: Money, paid_on: date, abolished_on: date
     ) -> None:
         """Receipt numbers are unique across cases: the application checks that."""
-        self._require_stage("record a payment", FeeStage.ASSESSED)
+        self._require_stage("record_payment")
         _positive("amount", amount)
         if amount > self.outstanding:
             raise Overpayment(amount=amount, outstanding=self.outstanding)
@@ -362,7 +380,7 @@ class FeeCollection(TrackedAggregate):
         )
 
     def apply_enforcement(self, act: Act, applied_on: date, court: str, abolished_on: date) -> None:
-        self._require_stage("apply for enforcement", FeeStage.ASSESSED)
+        self._require_stage("apply_enforcement")
         require_past(act, "applied_on", applied_on)
         if applied_on >= abolished_on:
             raise EnforcementAfterAbolition(cutoff=abolished_on)
@@ -376,7 +394,7 @@ class FeeCollection(TrackedAggregate):
         )
 
     def write_off(self, act: Act, written_off_on: date, reason: str) -> None:
-        self._require_stage("write off", FeeStage.ASSESSED)
+        self._require_stage("write_off")
         require_past(act, "written_off_on", written_off_on)
         require_order("written_off_on", written_off_on, "decided_on", self.decided_on)
         self._trigger(
@@ -387,7 +405,7 @@ class FeeCollection(TrackedAggregate):
         )
 
     def cease(self, act: Act, ceased_on: date, reason: str, abolished_on: date) -> None:
-        self._require_stage("close as ceased", FeeStage.ASSESSED)
+        self._require_stage("cease")
         require_past(act, "ceased_on", ceased_on)
         if ceased_on < abolished_on:
             raise NotYetAbolished(cutoff=abolished_on)

@@ -27,7 +27,7 @@ from tracker.aggregates.base import (
     require_text,
 )
 from tracker.deadlines import ClockStop
-from tracker.errors import DateOutOfOrder, DomainError, InvalidValue, LimitExpired, WrongStage
+from tracker.errors import DateOutOfOrder, DomainError, InvalidValue, LimitExpired
 from tracker.person import Person
 
 ROUTING_DAYS = 15
@@ -130,6 +130,26 @@ def _member(kind: Any, field: str) -> Any:
 
 
 class Petition(TrackedAggregate):
+    _S = PetitionStage
+    STAGE_GATES: ClassVar[dict[str, frozenset[PetitionStage]]] = {
+        "accept": frozenset({_S.REGISTERED}),
+        "not_accept": frozenset({_S.REGISTERED}),
+        "forward": frozenset({_S.REGISTERED}),
+        "assign": OPEN_STAGES,
+        "grant_extension": frozenset({_S.ACCEPTED}),
+        "reply": frozenset({_S.ACCEPTED}),
+        # After the reply, in whatever stage that led to.
+        "record_satisfaction": frozenset(
+            {_S.REPLIED, _S.UNDER_REVIEW, _S.REVIEWED, _S.UNDER_RE_REVIEW, _S.TERMINATED}
+        ),
+        "request_review": frozenset({_S.REPLIED}),
+        "request_re_review": frozenset({_S.REVIEWED}),
+        "stop_clock": frozenset({_S.UNDER_RE_REVIEW}),
+        "give_opinion": frozenset({_S.UNDER_REVIEW, _S.UNDER_RE_REVIEW}),
+        "terminate": frozenset({_S.REPLIED, _S.REVIEWED}),
+        "merge_into": frozenset({_S.REGISTERED, _S.ACCEPTED}),
+    }
+    del _S
     CORRECTABLE: ClassVar[dict[str, Any]] = {
         "headcount": _headcount,
         "category": _text("category"),
@@ -423,6 +443,31 @@ class Petition(TrackedAggregate):
         return deadlines.calendar_limit(started, OPINION_DAYS, self.clock_stops)
 
     @property
+    def deadlines(self) -> tuple[deadlines.Deadline, ...]:
+        """Every limit the petition has met or still faces, in the order they arise."""
+        routed = self.accepted_on or self.routed_on
+        found = [deadlines.Deadline("routing", self.routing_limit, met_on=routed)]
+        if self.handling_limit is not None:
+            found.append(
+                deadlines.Deadline("handling", self.handling_limit, met_on=self.replied_on)
+            )
+        if self.review_request_limit is not None:
+            found.append(deadlines.Deadline("review_request", self.review_request_limit))
+        if self.review_requested_on is not None:
+            limit = deadlines.calendar_limit(self.review_requested_on, OPINION_DAYS)
+            found.append(deadlines.Deadline("review_opinion", limit, met_on=self.review_opinion_on))
+        if self.re_review_request_limit is not None:
+            found.append(deadlines.Deadline("re_review_request", self.re_review_request_limit))
+        if self.re_review_requested_on is not None:
+            limit = deadlines.calendar_limit(
+                self.re_review_requested_on, OPINION_DAYS, self.clock_stops
+            )
+            found.append(
+                deadlines.Deadline("re_review_opinion", limit, met_on=self.re_review_opinion_on)
+            )
+        return tuple(found)
+
+    @property
     def current_limit(self) -> date | None:
         """The limit that applies now: routing, handling or the pending opinion."""
         if self.stage is PetitionStage.REGISTERED:
@@ -446,24 +491,26 @@ class Petition(TrackedAggregate):
 
     # -- routing -------------------------------------------------------------
 
-    def _routing_date(self, act: Act, field: str, value: date) -> date:
-        self._require_stage("route", PetitionStage.REGISTERED)
+    def _routing_date(self, act: Act, command: str, field: str, value: date) -> date:
+        self._require_stage(command)
         require_past(act, field, value)
         return require_order(field, value, "received_on", self.received_on)
 
     def accept(self, act: Act, accepted_on: date) -> None:
         self._trigger(
-            self.Accepted, act, accepted_on=self._routing_date(act, "accepted_on", accepted_on)
+            self.Accepted,
+            act,
+            accepted_on=self._routing_date(act, "accept", "accepted_on", accepted_on),
         )
 
     def not_accept(self, act: Act, decided_on: date, reason: str) -> None:
-        decided_on = self._routing_date(act, "decided_on", decided_on)
+        decided_on = self._routing_date(act, "not_accept", "decided_on", decided_on)
         self._trigger(
             self.NotAccepted, act, decided_on=decided_on, reason=require_text("reason", reason)
         )
 
     def forward(self, act: Act, forwarded_on: date, organ: str) -> None:
-        forwarded_on = self._routing_date(act, "forwarded_on", forwarded_on)
+        forwarded_on = self._routing_date(act, "forward", "forwarded_on", forwarded_on)
         self._trigger(
             self.Forwarded, act, forwarded_on=forwarded_on, organ=require_text("organ", organ)
         )
@@ -471,7 +518,7 @@ class Petition(TrackedAggregate):
     # -- handling ------------------------------------------------------------
 
     def assign(self, act: Act, assignee: str) -> None:
-        self._require_stage("assign", *OPEN_STAGES)
+        self._require_stage("assign")
         assignee = require_text("assignee", assignee)
         if assignee == self.assignee:
             raise InvalidValue(field="assignee", problem="already assigned to this officer")
@@ -481,7 +528,7 @@ class Petition(TrackedAggregate):
         self._trigger(self.NoteAdded, act, text=require_text("text", text))
 
     def grant_extension(self, act: Act, days: int, reason: str, approved_on: date) -> None:
-        self._require_stage("extend", PetitionStage.ACCEPTED)
+        self._require_stage("grant_extension")
         if self.extension_days:
             raise ExtensionAlreadyGranted()
         if isinstance(days, bool) or not isinstance(days, int):
@@ -493,7 +540,7 @@ class Petition(TrackedAggregate):
         limit = self.handling_limit
         assert limit is not None  # accepted
         if approved_on > limit:
-            raise LimitExpired(action="extend", limit=limit)
+            raise LimitExpired(action="grant_extension", limit=limit)
         self._trigger(
             self.ExtensionGranted,
             act,
@@ -504,7 +551,7 @@ class Petition(TrackedAggregate):
 
     def reply(self, act: Act, replied_on: date, outcome: Outcome, text: str) -> None:
         """Replying closes (办结) the petition; a late reply is allowed and counted late."""
-        self._require_stage("reply", PetitionStage.ACCEPTED)
+        self._require_stage("reply")
         require_past(act, "replied_on", replied_on)
         require_order("replied_on", replied_on, "accepted_on", self.accepted_on)
         self._trigger(
@@ -516,8 +563,7 @@ class Petition(TrackedAggregate):
         )
 
     def record_satisfaction(self, act: Act, rating: Satisfaction, recorded_on: date) -> None:
-        if self.replied_on is None or self.stage is PetitionStage.MERGED:
-            raise WrongStage(action="record satisfaction", stage=self.stage.value)
+        self._require_stage("record_satisfaction")
         require_past(act, "recorded_on", recorded_on)
         require_order("recorded_on", recorded_on, "replied_on", self.replied_on)
         self._trigger(
@@ -537,12 +583,12 @@ class Petition(TrackedAggregate):
 
     def _request(self, act: Act, requested_on: date, *, re_review: bool) -> None:
         if re_review:
-            action, stage, since = "request re-review", PetitionStage.REVIEWED, "review_opinion_on"
+            action, since = "request_re_review", "review_opinion_on"
             limit = self.re_review_request_limit
         else:
-            action, stage, since = "request review", PetitionStage.REPLIED, "replied_on"
+            action, since = "request_review", "replied_on"
             limit = self.review_request_limit
-        self._require_stage(action, stage)
+        self._require_stage(action)
         require_past(act, "requested_on", requested_on)
         require_order("requested_on", requested_on, since, getattr(self, since))
         assert limit is not None
@@ -552,7 +598,7 @@ class Petition(TrackedAggregate):
 
     def stop_clock(self, act: Act, start: date, end: date, reason: str) -> None:
         """Record hearing time of a re-review (复核), which the opinion limit excludes."""
-        self._require_stage("stop the clock", PetitionStage.UNDER_RE_REVIEW)
+        self._require_stage("stop_clock")
         require_past(act, "end", end)
         require_order("end", end, "start", start)
         started = self._proceeding_started
@@ -565,9 +611,7 @@ class Petition(TrackedAggregate):
 
     def give_opinion(self, act: Act, given_on: date, outcome: Outcome, text: str) -> None:
         """The review opinion, or the re-review opinion that ends the matter (终结)."""
-        self._require_stage(
-            "give an opinion", PetitionStage.UNDER_REVIEW, PetitionStage.UNDER_RE_REVIEW
-        )
+        self._require_stage("give_opinion")
         re_review = self.stage is PetitionStage.UNDER_RE_REVIEW
         require_past(act, "given_on", given_on)
         require_order("given_on", given_on, "requested_on", self._proceeding_started)
@@ -582,7 +626,7 @@ class Petition(TrackedAggregate):
 
     def terminate(self, act: Act, terminated_on: date, reason: str) -> None:
         """End the matter (终结) once no further review can be requested."""
-        self._require_stage("terminate", PetitionStage.REPLIED, PetitionStage.REVIEWED)
+        self._require_stage("terminate")
         window = (
             self.review_request_limit
             if self.stage is PetitionStage.REPLIED
@@ -603,7 +647,7 @@ class Petition(TrackedAggregate):
 
     def merge_into(self, act: Act, original: Petition, reason: str) -> None:
         """Merge this duplicate into its original; both events go in one save."""
-        self._require_stage("merge", PetitionStage.REGISTERED, PetitionStage.ACCEPTED)
+        self._require_stage("merge_into")
         if original.id == self.id:
             raise CannotMergeIntoItself()
         if original.stage is PetitionStage.MERGED:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from tracker.aggregates.approval import SecondBirthApproval
@@ -22,6 +22,21 @@ class DuplicateCertificateNumber(DomainError):
 
 class Approvals(CaseService[SecondBirthApproval]):
     kind = SecondBirthApproval
+    COMMANDS: ClassVar[dict[str, Action]] = {
+        "review_eligibility": Action.HANDLE_APPROVAL,
+        "post": Action.HANDLE_APPROVAL,
+        "lodge_objection": Action.HANDLE_APPROVAL,
+        "dismiss_objection": Action.HANDLE_APPROVAL,
+        "uphold_objection": Action.DECIDE_APPROVAL,
+        "decide": Action.DECIDE_APPROVAL,
+        "deliver_certificate": Action.HANDLE_APPROVAL,
+        "withdraw": Action.HANDLE_APPROVAL,
+        "correct": Action.CORRECT_CASE,
+    }
+    GATES: ClassVar[dict[str, str]] = {
+        "dismiss_objection": "resolve_objection",
+        "uphold_objection": "resolve_objection",
+    }
 
     def apply(
         self,
@@ -60,7 +75,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            "review_eligibility",
             expected_version,
             lambda approval, act: approval.review_eligibility(act, eligible, reviewed_on, grounds),
         )
@@ -78,7 +93,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            "post",
             expected_version,
             lambda approval, act: approval.post(
                 act, posted_on, place, self.app.policy.posting_days
@@ -98,7 +113,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            "lodge_objection",
             expected_version,
             lambda approval, act: approval.lodge_objection(act, lodged_on, objector, content),
         )
@@ -115,11 +130,11 @@ class Approvals(CaseService[SecondBirthApproval]):
         expected_version: int | None = None,
     ) -> Recorded:
         # Upholding rejects the application: that is a decision, an approver's to make.
-        action = Action.DECIDE_APPROVAL if upheld is True else Action.HANDLE_APPROVAL
+        command = "uphold_objection" if upheld is True else "dismiss_objection"
         return self._change(
             who,
             case_id,
-            action,
+            command,
             expected_version,
             lambda approval, act: approval.resolve_objection(
                 act, number, upheld, reason, resolved_on
@@ -138,7 +153,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         expected_version: int | None = None,
     ) -> Recorded:
         """An approval claims its certificate number in the same transaction."""
-        approval = self._load(who, case_id, Action.DECIDE_APPROVAL, expected_version)
+        approval = self._load(who, case_id, "decide", expected_version)
         act = self.app.act(who)
         approval.decide(act, approved, decided_on, certificate_number, reason)
         if approval.certificate_number is None:
@@ -168,7 +183,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            "deliver_certificate",
             expected_version,
             lambda approval, act: approval.deliver_certificate(
                 act, delivered_on, received_by, delivering_officer
@@ -187,7 +202,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_APPROVAL,
+            "withdraw",
             expected_version,
             lambda approval, act: approval.withdraw(act, withdrawn_on, reason),
         )
@@ -222,7 +237,7 @@ class Approvals(CaseService[SecondBirthApproval]):
         return self._change(
             who,
             case_id,
-            Action.CORRECT_CASE,
+            "correct",
             expected_version,
             lambda approval, act: approval.correct(act, reason, changes),
         )

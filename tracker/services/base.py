@@ -25,11 +25,25 @@ class CaseService(Service, Generic[A]):
     """Commands on one kind of case: check the role, load within scope, change, commit."""
 
     kind: ClassVar[type[TrackedAggregate]]
+    # Each command on a case and the action (of the role table) it needs.
+    COMMANDS: ClassVar[dict[str, Action]]
+    # The aggregate's stage rule of a command, where it is named differently.
+    GATES: ClassVar[dict[str, str]] = {}
 
-    def _load(
-        self, who: Principal, case_id: UUID, action: Action, expected_version: int | None
-    ) -> A:
-        who.require(action)
+    def commands(self, who: Principal, case_id: UUID) -> tuple[str, ...]:
+        """The commands this user may give on the case now, as far as role and stage tell.
+
+        Other rules (a date, a window that has closed) can still refuse one.
+        """
+        case = self.app.load(self.kind, case_id, who)
+        return tuple(
+            command
+            for command, action in self.COMMANDS.items()
+            if who.may(action) and case.can(self.GATES.get(command, command))
+        )
+
+    def _load(self, who: Principal, case_id: UUID, command: str, expected_version: int | None) -> A:
+        who.require(self.COMMANDS[command])
         case: A = self.app.load(self.kind, case_id, who, expected_version=expected_version)  # type: ignore[assignment]
         return case
 
@@ -37,10 +51,10 @@ class CaseService(Service, Generic[A]):
         self,
         who: Principal,
         case_id: UUID,
-        action: Action,
+        command: str,
         expected_version: int | None,
         change: Callable[[A, Act], object],
     ) -> Recorded:
-        case = self._load(who, case_id, action, expected_version)
+        case = self._load(who, case_id, command, expected_version)
         change(case, self.app.act(who))
         return self.app.commit(case)

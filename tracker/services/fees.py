@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from tracker.aggregates.fee_collection import ChallengeKind, FeeCollection, Instalment
@@ -23,6 +23,15 @@ class DuplicateReceipt(DomainError):
 
 class Fees(CaseService[FeeCollection]):
     kind = FeeCollection
+    COMMANDS: ClassVar[dict[str, Action]] = {
+        "approve_instalments": Action.APPROVE_INSTALMENTS,
+        "record_payment": Action.HANDLE_FEE,
+        "file_challenge": Action.HANDLE_FEE,
+        "apply_enforcement": Action.HANDLE_FEE,
+        "write_off": Action.WRITE_OFF_FEE,
+        "cease": Action.HANDLE_FEE,
+        "correct": Action.CORRECT_CASE,
+    }
 
     @property
     def _abolished_on(self) -> date:
@@ -68,7 +77,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.APPROVE_INSTALMENTS,
+            "approve_instalments",
             expected_version,
             lambda case, act: case.approve_instalments(
                 act, applied_on, approved_on, schedule, self._abolished_on
@@ -86,7 +95,7 @@ class Fees(CaseService[FeeCollection]):
         expected_version: int | None = None,
     ) -> Recorded:
         """A receipt number is claimed in the same transaction as the payment."""
-        case = self._load(who, case_id, Action.HANDLE_FEE, expected_version)
+        case = self._load(who, case_id, "record_payment", expected_version)
         act = self.app.act(who)
         case.record_payment(act, receipt_number, amount, paid_on, self._abolished_on)
         number = case.receipts[-1].number
@@ -108,7 +117,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_FEE,
+            "file_challenge",
             expected_version,
             lambda case, act: case.file_challenge(act, kind, filed_on, note),
         )
@@ -125,7 +134,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_FEE,
+            "apply_enforcement",
             expected_version,
             lambda case, act: case.apply_enforcement(act, applied_on, court, self._abolished_on),
         )
@@ -142,7 +151,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.WRITE_OFF_FEE,
+            "write_off",
             expected_version,
             lambda case, act: case.write_off(act, written_off_on, reason),
         )
@@ -159,7 +168,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_FEE,
+            "cease",
             expected_version,
             lambda case, act: case.cease(act, ceased_on, reason, self._abolished_on),
         )
@@ -196,7 +205,7 @@ class Fees(CaseService[FeeCollection]):
         return self._change(
             who,
             case_id,
-            Action.CORRECT_CASE,
+            "correct",
             expected_version,
             lambda case, act: case.correct(act, reason, changes),
         )

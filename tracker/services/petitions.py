@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from tracker.aggregates.account import Account
@@ -19,6 +19,23 @@ from tracker.services.views import PetitionView, snapshot
 
 class Petitions(CaseService[Petition]):
     kind = Petition
+    COMMANDS: ClassVar[dict[str, Action]] = {
+        "accept": Action.HANDLE_PETITION,
+        "not_accept": Action.HANDLE_PETITION,
+        "forward": Action.HANDLE_PETITION,
+        "assign": Action.HANDLE_PETITION,
+        "add_note": Action.HANDLE_PETITION,
+        "grant_extension": Action.EXTEND_PETITION,
+        "reply": Action.HANDLE_PETITION,
+        "record_satisfaction": Action.HANDLE_PETITION,
+        "request_review": Action.HANDLE_PETITION,
+        "request_re_review": Action.HANDLE_PETITION,
+        "stop_clock": Action.HANDLE_PETITION,
+        "give_opinion": Action.HANDLE_PETITION,
+        "terminate": Action.HANDLE_PETITION,
+        "merge_into": Action.HANDLE_PETITION,
+        "correct": Action.CORRECT_CASE,
+    }
 
     def register(
         self,
@@ -63,7 +80,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "accept",
             expected_version,
             lambda petition, act: petition.accept(act, accepted_on),
         )
@@ -80,7 +97,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "not_accept",
             expected_version,
             lambda petition, act: petition.not_accept(act, decided_on, reason),
         )
@@ -97,7 +114,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "forward",
             expected_version,
             lambda petition, act: petition.forward(act, forwarded_on, organ),
         )
@@ -106,7 +123,7 @@ class Petitions(CaseService[Petition]):
         self, who: Principal, case_id: UUID, assignee: str, *, expected_version: int | None = None
     ) -> Recorded:
         """Only to an active officer who can see the case's community."""
-        petition = self._load(who, case_id, Action.HANDLE_PETITION, expected_version)
+        petition = self._load(who, case_id, "assign", expected_version)
         try:
             officer = self.app.load(Account, Account.id_for(assignee), None)
         except (CaseNotFound, InvalidValue):
@@ -124,7 +141,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "add_note",
             expected_version,
             lambda petition, act: petition.add_note(act, text),
         )
@@ -142,7 +159,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.EXTEND_PETITION,
+            "grant_extension",
             expected_version,
             lambda petition, act: petition.grant_extension(act, days, reason, approved_on),
         )
@@ -160,7 +177,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "reply",
             expected_version,
             lambda petition, act: petition.reply(act, replied_on, outcome, text),
         )
@@ -177,7 +194,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "record_satisfaction",
             expected_version,
             lambda petition, act: petition.record_satisfaction(act, rating, recorded_on),
         )
@@ -191,7 +208,8 @@ class Petitions(CaseService[Petition]):
         re_review: bool = False,
         expected_version: int | None = None,
     ) -> Recorded:
-        petition = self._load(who, case_id, Action.HANDLE_PETITION, expected_version)
+        command = "request_re_review" if re_review else "request_review"
+        petition = self._load(who, case_id, command, expected_version)
         if re_review:
             petition.request_re_review(self.app.act(who), requested_on)
         else:
@@ -211,7 +229,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "stop_clock",
             expected_version,
             lambda petition, act: petition.stop_clock(act, start, end, reason),
         )
@@ -229,7 +247,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "give_opinion",
             expected_version,
             lambda petition, act: petition.give_opinion(act, given_on, outcome, text),
         )
@@ -246,7 +264,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.HANDLE_PETITION,
+            "terminate",
             expected_version,
             lambda petition, act: petition.terminate(act, terminated_on, reason),
         )
@@ -260,7 +278,7 @@ class Petitions(CaseService[Petition]):
         *,
         expected_version: int | None = None,
     ) -> Recorded:
-        duplicate = self._load(who, duplicate_id, Action.HANDLE_PETITION, expected_version)
+        duplicate = self._load(who, duplicate_id, "merge_into", expected_version)
         original = self.app.load(Petition, original_id, who)
         duplicate.merge_into(self.app.act(who), original, reason)
         return self.app.commit(duplicate, original)
@@ -277,7 +295,7 @@ class Petitions(CaseService[Petition]):
         return self._change(
             who,
             case_id,
-            Action.CORRECT_CASE,
+            "correct",
             expected_version,
             lambda petition, act: petition.correct(act, reason, changes),
         )

@@ -10,7 +10,7 @@ from uuid import UUID
 from tracker.aggregates.approval import ApprovalStage, Objection
 from tracker.aggregates.fee_collection import FeeStage, Instalment, Receipt
 from tracker.aggregates.petition import Channel, Level, Outcome, PetitionStage, Satisfaction
-from tracker.deadlines import ClockStop
+from tracker.deadlines import ClockStop, Deadline
 from tracker.money import Money
 from tracker.person import Person
 
@@ -61,6 +61,7 @@ class PetitionView:
     is_collective: bool
     is_skip_level: bool
     current_limit: date | None
+    deadlines: tuple[Deadline, ...]
     is_overdue: bool
     closed_on_time: bool | None
 
@@ -87,6 +88,7 @@ class ApprovalView:
     delivering_officer: str | None
     withdrawn_on: date | None
     decision_due: date
+    deadlines: tuple[Deadline, ...]
     is_overdue: bool
     decided_on_time: bool | None
 
@@ -111,3 +113,4 @@ class FeeView:
     late_fee_as_of: date
     enforcement_applied_on: date | None
     closed_on: date | None
+    deadlines: tuple[Deadline, ...]

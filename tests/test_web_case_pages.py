@@ -1,0 +1,203 @@
+"""Case pages over real HTTP: facts, deadlines, the commands a user may give, and refusals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import httpx
+import pytest
+
+from tests.story import hire, register
+from tests.web import csrf_of, served, signed_in
+from tracker.application import Tracker
+from tracker.clock import FixedClock
+from tracker.money import Money
+from tracker.person import Person
+from tracker.resident_id import make_resident_id
+from tracker.settings import Settings
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    petition: UUID  # xinmin, received 2026-02-20, registered
+    other: UUID  # dongjie
+    fee: UUID  # xinmin, assessed in 2021, nothing paid
+
+
+@pytest.fixture
+def site(store: Settings) -> Iterator[Site]:
+    clock = FixedClock.on(date(2021, 6, 1))
+    seeded = Tracker(store, clock=clock)
+    hire(seeded)
+    li = seeded.accounts.principal("li")
+    fee = seeded.fees.assess(
+        li,
+        decision_number="鼓东征字〔2021〕7号",
+        liable_parties=(Person("陈建国", make_resident_id("350102", date(1980, 5, 1), 12)),),
+        community="xinmin",
+        amount=Money.parse("12000"),
+        decided_on=date(2021, 5, 20),
+        served_on=date(2021, 5, 25),
+    ).case_id
+    clock.set(FixedClock.on(date(2026, 3, 2)).now())
+    petition = register(seeded, "li", date(2026, 2, 20))
+    other = register(seeded, "zhao", date(2026, 2, 20))
+    seeded.close()
+    with served(store, clock) as base:
+        yield Site(base, petition, other, fee)
+
+
+def _forms(page: str) -> list[str]:
+    return re.findall(r'<form id="form-(\w+)"', page)
+
+
+def _post(client: httpx.Client, url: str, **fields: str) -> httpx.Response:
+    """A plain form post, as a browser without htmx sends it (hidden token field)."""
+    token = csrf_of(client.get("/").text)
+    return client.post(url, data={"csrf_token": token, **fields}, headers={"X-CSRF-Token": ""})
+
+
+def test_the_page_shows_facts_deadlines_and_only_the_officers_commands(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        page = li.get(f"/petitions/{site.petition}")
+    assert page.status_code == 200
+    assert "王秀英" in page.text
+    assert "受理、不予受理或转送（收到后15日内）" in page.text
+    assert "2026年3月9日" in page.text  # 2026-02-20 + 15 days = 03-07, a Saturday → Monday 03-09
+    assert "还剩 7 天" in page.text
+    assert _forms(page.text) == [
+        "accept",
+        "not_accept",
+        "forward",
+        "assign",
+        "add_note",
+        "merge_into",
+    ]
+
+
+def test_an_approver_may_extend_only_an_accepted_petition(site: Site) -> None:
+    with signed_in(site.base, "wang") as wang:
+        assert _forms(wang.get(f"/petitions/{site.petition}").text) == []
+        with signed_in(site.base, "li") as li:
+            url = f"/petitions/{site.petition}"
+            accepted = _post(li, f"{url}/accept", expected_version="1", accepted_on="2026-03-02")
+            assert accepted.status_code == 303
+        assert _forms(wang.get(url).text) == ["grant_extension"]
+
+
+def test_a_plain_form_post_records_and_returns_to_the_page(site: Site) -> None:
+    url = f"/petitions/{site.petition}"
+    with signed_in(site.base, "li") as li:
+        answer = _post(li, f"{url}/accept", expected_version="1", accepted_on="2026-03-02")
+        assert answer.status_code == 303
+        assert answer.headers["location"] == url
+        page = li.get(url).text
+    assert '<span class="stage">已受理</span>' in page
+    assert "已于 2026年3月2日 完成" in page
+    assert "办理并答复（受理后60日内）" in page
+
+
+def test_an_htmx_post_gets_the_form_back_with_the_error_beside_the_field(site: Site) -> None:
+    url = f"/petitions/{site.petition}"
+    with signed_in(site.base, "li") as li:
+        future = li.post(
+            f"{url}/accept",
+            data={"expected_version": "1", "accepted_on": "2026-03-03"},
+            headers={"HX-Request": "true"},
+        )
+        garbled = li.post(
+            f"{url}/not_accept",
+            data={"expected_version": "1", "decided_on": "yesterday", "reason": "理由"},
+            headers={"HX-Request": "true"},
+        )
+        done = li.post(
+            f"{url}/accept",
+            data={"expected_version": "1", "accepted_on": "2026-03-02"},
+            headers={"HX-Request": "true"},
+        )
+    assert future.status_code == 422
+    assert future.text.lstrip().startswith('<form id="form-accept"')
+    assert "受理日期（2026-03-03）晚于今天" in future.text
+    assert 'value="2026-03-03"' in future.text  # what was typed stays
+    assert garbled.status_code == 422
+    assert "请输入日期。" in garbled.text
+    assert ">理由</textarea>" in garbled.text
+    assert done.status_code == 204
+    assert done.headers["hx-redirect"] == url
+
+
+def test_a_change_by_someone_else_keeps_what_was_typed(site: Site) -> None:
+    url = f"/petitions/{site.petition}"
+    with signed_in(site.base, "li") as li:
+        _post(li, f"{url}/add_note", expected_version="1", text="先到的备注")
+        stale = li.post(
+            f"{url}/not_accept",
+            data={"expected_version": "1", "decided_on": "2026-03-02", "reason": "不属于信访事项"},
+            headers={"HX-Request": "true"},
+        )
+        page = _post(li, f"{url}/accept", expected_version="1", accepted_on="2026-03-02")
+    assert stale.status_code == 409
+    assert "案件已被他人修改" in stale.text
+    assert ">不属于信访事项</textarea>" in stale.text
+    assert 'name="expected_version" value="2"' in stale.text  # a new try applies to version 2
+    assert page.status_code == 409  # a plain post gets the whole page, refreshed
+    assert "先到的备注" in page.text
+
+
+def test_another_communitys_case_and_bad_addresses_are_not_found(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        other = li.get(f"/petitions/{site.other}")
+        wrong_kind = li.get(f"/fees/{site.petition}")
+        garbled = li.get("/petitions/not-a-uuid")
+        command = _post(li, f"/petitions/{site.petition}/drop_table", expected_version="1")
+        foreign = _post(li, f"/petitions/{site.other}/accept", expected_version="1")
+    assert other.status_code == 404
+    assert "找不到该案件" in other.text
+    assert wrong_kind.status_code == 404
+    assert garbled.status_code == 422
+    assert command.status_code == 404
+    assert foreign.status_code == 404
+
+
+def test_an_auditor_reads_the_case_and_can_do_nothing(site: Site) -> None:
+    with signed_in(site.base, "zhou") as zhou:
+        page = zhou.get(f"/petitions/{site.petition}")
+        refused = _post(zhou, f"/petitions/{site.petition}/accept", expected_version="1")
+    assert page.status_code == 200
+    assert _forms(page.text) == []
+    assert "本案当前环节无需您办理" in page.text
+    assert refused.status_code == 403
+
+
+def test_a_fee_case_takes_payments_in_yuan(site: Site) -> None:
+    url = f"/fees/{site.fee}"
+    with signed_in(site.base, "li") as li:
+        page = li.get(url).text
+        assert "¥12,000.00" in page
+        bad = _post(
+            li,
+            f"{url}/record_payment",
+            expected_version="1",
+            receipt_number="R-1",
+            amount="12,000.001",
+            paid_on="2021-06-01",
+        )
+        assert bad.status_code == 422
+        assert "请输入以元为单位的金额" in bad.text
+        ok = _post(
+            li,
+            f"{url}/record_payment",
+            expected_version="1",
+            receipt_number="R-1",
+            amount="4000",
+            paid_on="2021-06-01",
+        )
+        assert ok.status_code == 303
+        page = li.get(url).text
+    assert "R-1" in page
+    assert "¥8,000.00" in page  # outstanding

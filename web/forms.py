@@ -1,0 +1,122 @@
+"""Small forms for commands: what each asks for, and the typed values it hands to a service.
+
+A form only turns text into values of the right type (a date, a whole number,
+one of the choices, an amount of money); the rules about those values are
+the domain's, and its refusals come back as ``TrackerError`` with the field
+they concern, so they can be shown beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from tracker.errors import TrackerError
+from tracker.money import Money
+from web.labels import N_
+
+Kind = Literal["date", "text", "textarea", "int", "choice", "money"]
+
+_DATE = TypeAdapter(date)
+_INT = TypeAdapter(int)
+
+# Messages of the conversions (ids for the catalogue).
+NEED_DATE = N_("Enter a date.")
+NEED_NUMBER = N_("Enter a whole number.")
+NEED_CHOICE = N_("Choose one of the options.")
+NEED_VALUE = N_("This field is required.")
+TOO_LONG = N_("This is too long.")
+NEED_MONEY = N_("Enter an amount in yuan, such as 1200.50.")
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Input:
+    """One field of a form; ``label`` and choice labels are message ids."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    enum: type[Enum] | None = None
+    required: bool = True
+    today: bool = False  # a date field that starts at today's date
+    max_length: int = 200
+
+    def convert(self, raw: str) -> Any:
+        """The typed value, or ``FormError`` with a message id."""
+        text = raw.strip()
+        if not text:
+            if self.required and self.kind != "text" and self.kind != "textarea":
+                raise FormError(NEED_VALUE)
+            return None if self.kind not in ("text", "textarea") else ""
+        if len(text) > (MAX_TEXT if self.kind == "textarea" else self.max_length):
+            raise FormError(TOO_LONG)
+        try:
+            if self.kind == "date":
+                return _DATE.validate_python(text)
+            if self.kind == "int":
+                return _INT.validate_strings(text)
+        except ValidationError:
+            raise FormError(NEED_DATE if self.kind == "date" else NEED_NUMBER) from None
+        if self.kind == "choice":
+            if text not in {value for value, _ in self.choices}:
+                raise FormError(NEED_CHOICE)
+            if self.enum is not None:
+                return self.enum(text)
+            return {"true": True, "false": False}.get(text, text)
+        if self.kind == "money":
+            try:
+                return Money.parse(text)
+            except TrackerError:
+                raise FormError(NEED_MONEY) from None
+        return text
+
+
+class FormError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CommandForm:
+    """A command as a form: its inputs, fixed values, and how to call the service."""
+
+    command: str
+    title: str
+    inputs: tuple[Input, ...]
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    call: Callable[..., Any] | None = None  # (service, who, case_id, **values); default: method
+
+    def parse(self, data: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The values by name, and the errors by field name (message ids)."""
+        values: dict[str, Any] = dict(self.fixed)
+        errors: dict[str, str] = {}
+        for item in self.inputs:
+            try:
+                values[item.name] = item.convert(str(data.get(item.name, "")))
+            except FormError as error:
+                errors[item.name] = error.message
+        return values, errors
+
+    def run(
+        self, service: Any, who: Any, case_id: Any, values: dict[str, Any], version: int
+    ) -> Any:
+        if self.call is not None:
+            return self.call(service, who, case_id, expected_version=version, **values)
+        method = getattr(service, self.command)
+        return method(who, case_id, expected_version=version, **values)
+
+
+def field_of(error: TrackerError, form: CommandForm) -> str | None:
+    """The form field a refusal concerns, if it names one of them."""
+    named = error.params.get("field")
+    names = {item.name for item in form.inputs}
+    return named if named in names else None

@@ -1,0 +1,162 @@
+"""A case's page: its facts, each deadline with the days left, and the commands the user may give.
+
+Each command is a small form posted to ``/{kind}s/{id}/{command}``; it carries
+the version the user saw, so a change by someone else in between is refused
+(and the form comes back with what the user typed).  An htmx post gets the
+form back with its errors, or a redirect to the updated page; a plain post
+gets the whole page, or a redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tracker.application import Tracker
+from tracker.errors import ConcurrentChange, TrackerError
+from tracker.permissions import Principal
+from web import i18n
+from web.case_forms import FORMS
+from web.forms import CommandForm, field_of
+from web.rendering import is_htmx, render
+from web.security import check_csrf, current_user
+
+router = APIRouter()
+
+PATHS = {"petition": "petitions", "approval": "approvals", "fee": "fees"}
+KINDS = {path: kind for kind, path in PATHS.items()}
+KindPath = Annotated[str, Path(pattern="^(petitions|approvals|fees)$")]
+
+
+def case_url(kind: str, case_id: UUID | str) -> str:
+    return f"/{PATHS[kind]}/{case_id}"
+
+
+def _service(app: Tracker, kind: str) -> Any:
+    return {"petition": app.petitions, "approval": app.approvals, "fee": app.fees}[kind]
+
+
+def _page(
+    request: Request,
+    who: Principal,
+    kind: str,
+    case_id: UUID,
+    *,
+    failed: tuple[str, dict[str, str], dict[str, str], str | None] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The whole page; ``failed`` re-shows one form with its input, errors and message."""
+    app: Tracker = request.app.state.tracker
+    service = _service(app, kind)
+    case = service.get(who, case_id)
+    forms = [FORMS[kind][c] for c in service.commands(who, case_id) if c in FORMS[kind]]
+    context: dict[str, Any] = {
+        "who": who,
+        "kind": kind,
+        "case": case,
+        "today": app.clock.today(),
+        "forms": forms,
+        "action_base": case_url(kind, case_id),
+        "failed": failed,
+    }
+    return render(request, f"case_{kind}.html", context, status_code=status_code)
+
+
+@router.get("/{kinds}/{case_id}", include_in_schema=False)
+def case_page(
+    request: Request,
+    kinds: KindPath,
+    case_id: UUID,
+    who: Annotated[Principal, Depends(current_user)],
+) -> Response:
+    return _page(request, who, KINDS[kinds], case_id)
+
+
+@router.post(
+    "/{kinds}/{case_id}/{command}", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+async def give_command(
+    request: Request,
+    kinds: KindPath,
+    case_id: UUID,
+    command: Annotated[str, Path(pattern="^[a-z_]{2,40}$")],
+    who: Annotated[Principal, Depends(current_user)],
+) -> Response:
+    kind = KINDS[kinds]
+    form = FORMS[kind].get(command)
+    if form is None:
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "message": _text(request, "Page not found.")},
+            status_code=404,
+        )
+    data = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    return _run(request, who, kind, case_id, form, data)
+
+
+def _text(request: Request, message: str) -> str:
+    return i18n.translations(request.state.locale).gettext(message)
+
+
+def _run(
+    request: Request,
+    who: Principal,
+    kind: str,
+    case_id: UUID,
+    form: CommandForm,
+    data: dict[str, str],
+) -> Response:
+    app: Tracker = request.app.state.tracker
+    service = _service(app, kind)
+    who.require(service.COMMANDS[form.command])  # a refused role hears so whatever it typed
+    version = _version(data.get("expected_version", ""))
+    values, errors = form.parse(data)
+    message: str | None = None
+    status = 422
+    if version is None:
+        message = _text(request, "The form is incomplete. Reload the page and try again.")
+    elif not errors:
+        try:
+            form.run(service, who, case_id, values, version)
+        except ConcurrentChange as error:
+            message, status = i18n.error_message(error, request.state.locale), 409
+        except TrackerError as error:
+            named = field_of(error, form)
+            labels = {item.name: item.label for item in form.inputs}
+            text = i18n.error_message(error, request.state.locale, labels)
+            if named is None:
+                message = text
+            else:
+                errors[named] = text
+        else:
+            target = case_url(kind, case_id)
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": target})
+            return RedirectResponse(target, status_code=303)
+    translated = {
+        name: i18n.translations(request.state.locale).gettext(text) for name, text in errors.items()
+    }
+    failed = (form.command, data, translated, message)
+    if is_htmx(request):
+        if (
+            status == 409
+        ):  # what the user typed stays; a new try applies it to the case as it is now
+            version = service.get(who, case_id).version
+        context = {
+            "form": form,
+            "action_base": case_url(kind, case_id),
+            "failed": failed,
+            "version": version,
+            "today": app.clock.today(),
+            "conflict": status == 409,
+        }
+        return render(request, "command_form.html", context, status_code=status)
+    return _page(request, who, kind, case_id, failed=failed, status_code=status)
+
+
+def _version(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
