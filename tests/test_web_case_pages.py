@@ -201,3 +201,85 @@ def test_a_fee_case_takes_payments_in_yuan(site: Site) -> None:
         page = li.get(url).text
     assert "R-1" in page
     assert "¥8,000.00" in page  # outstanding
+
+
+def test_an_officer_registers_a_petition_and_lands_on_its_page(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        form = li.get("/petitions/new")
+        assert form.status_code == 200
+        assert 'value="2026-03-02"' in form.text  # received on: today
+        answer = _post(
+            li,
+            "/petitions/new",
+            channel="letter",
+            received_on="2026-03-01",
+            name_1="赵丽",
+            id_1=str(make_resident_id("350102", date(1975, 4, 9), 21)),
+            headcount="1",
+            community="xinmin",
+            category="计生政策",
+            summary="独生子女父母奖励未发放",
+            lodged_level="SUB_DISTRICT",
+            competent_level="SUB_DISTRICT",
+        )
+        assert answer.status_code == 303
+        page = li.get(answer.headers["location"]).text
+    assert "赵丽 (350102********" in page  # the ID number shown masked
+    assert "独生子女父母奖励未发放" in page
+
+
+def test_a_bad_id_number_is_shown_beside_its_row_and_nothing_is_recorded(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        before = li.get("/cases").text
+        answer = _post(
+            li,
+            "/petitions/new",
+            channel="visit",
+            received_on="2026-03-01",
+            name_1="赵丽",
+            id_1="350102197504092120",  # wrong check character
+            headcount="1",
+            community="xinmin",
+            category="计生政策",
+            summary="摘要",
+            lodged_level="SUB_DISTRICT",
+            competent_level="SUB_DISTRICT",
+        )
+        after = li.get("/cases").text
+    assert answer.status_code == 422
+    assert "最后一位校验码与前17位不符" in answer.text
+    assert 'value="350102197504092120"' in answer.text
+    assert re.search(r"共 \d+ 件", before).group(0) == re.search(r"共 \d+ 件", after).group(0)  # type: ignore[union-attr]
+
+
+def test_an_id_number_is_checked_by_the_server_as_it_is_typed(site: Site) -> None:
+    good = str(make_resident_id("350102", date(1975, 4, 9), 21))
+    with signed_in(site.base, "li") as li:
+        ok = li.get("/check/resident-id", params={"id_1": good}, headers={"HX-Request": "true"})
+        short = li.get("/check/resident-id", params={"id_2": "3501"})
+        future = li.get("/check/resident-id", params={"id_1": "350102209901010011"})
+    assert "身份证号有效" in ok.text
+    assert "身份证号应为18位" in short.text
+    assert "field-error" in future.text
+
+
+def test_an_approval_needs_both_spouses(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        answer = _post(
+            li,
+            "/approvals/new",
+            name_1="林芳",
+            id_1=str(make_resident_id("350102", date(1990, 1, 2), 32)),
+            community="xinmin",
+            existing_children="1",
+            policy_ground="universal-two",
+            applied_on="2026-03-02",
+        )
+    assert answer.status_code == 422
+    assert "须填写夫妻双方" in answer.text
+
+
+def test_an_auditor_cannot_open_a_case(site: Site) -> None:
+    with signed_in(site.base, "zhou") as zhou:
+        assert zhou.get("/petitions/new").status_code == 403
+        assert zhou.get("/things/new").status_code == 404

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 import tracker
+from tracker import money, resident_id
 from tracker.errors import TrackerError
 from web.i18n import LOCALE_DIR
 
@@ -40,6 +42,24 @@ def _error_classes() -> Iterator[type[TrackerError]]:
         yield cls
 
 
+_PROBLEM = re.compile(r'problem="([^"{]+)"')
+
+
+def _problems() -> Iterator[tuple[str, str]]:
+    """The fixed ``problem`` texts of ``InvalidValue`` refusals, with the file they are in.
+
+    Texts built with values (f-strings) stay English inside the translated template.
+    """
+    root = Path(tracker.__file__).parent
+    for source in sorted(root.rglob("*.py")):
+        where = f"tracker/{source.relative_to(root)}"
+        for text in _PROBLEM.findall(source.read_text(encoding="utf-8")):
+            yield text, where
+    for module in (resident_id, money):
+        for text in module._MESSAGES.values():
+            yield text, f"tracker/{module.__name__.split('.')[-1]}.py"
+
+
 def messages() -> Catalog:
     """Every message id the interface can show, with where it comes from."""
     catalog = Catalog(project="tracker", charset="utf-8")
@@ -51,6 +71,8 @@ def messages() -> Catalog:
         if "template" in cls.__dict__:
             where = f"{cls.__module__.replace('.', '/')}.py"
             catalog.add(cls.template, locations=[(where, 0)], auto_comments=[cls.__name__])
+    for text, where in _problems():
+        catalog.add(text, locations=[(where, 0)], auto_comments=["problem"])
     return catalog
 
 

@@ -61,6 +61,8 @@ def error_message(error: TrackerError, locale: str, fields: Mapping[str, str] | 
     params = dict(error.params)
     if params.get("stage") in STAGES:
         params["stage"] = catalogue.gettext(STAGES[params["stage"]])
+    if isinstance(params.get("problem"), str):
+        params["problem"] = catalogue.gettext(params["problem"])
     for key in ("field", "earlier_field"):
         if fields and params.get(key) in fields:
             params[key] = catalogue.gettext(fields[params[key]])

@@ -14,7 +14,7 @@ from tracker.aggregates.approval import ApprovalStage
 from tracker.aggregates.fee_collection import FeeStage
 from tracker.aggregates.petition import PetitionStage
 from tracker.application import Tracker
-from tracker.permissions import Principal
+from tracker.permissions import Action, Principal
 from tracker.projections.case_index import SORTABLE, CaseQuery
 from web.rendering import render
 from web.security import current_user
@@ -92,5 +92,10 @@ def case_list(
         "stages": STAGES,
         "communities": app.policy.communities if who.community is None else (),
         "list_url": filters.url,
+        "can_open": {
+            "petition": who.may(Action.REGISTER_PETITION),
+            "approval": who.may(Action.APPLY_APPROVAL),
+            "fee": who.may(Action.ASSESS_FEE),
+        },
     }
     return render(request, "cases.html", context, block="results")
