@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (Playwright cannot download one here); the CJK font
+# makes the Chinese pages readable in their screenshots.
+CHROMIUM := /usr/lib/chromium/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench messages browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +30,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## test: install everything, then ruff, mypy, unit tests and features on SQLite and PostgreSQL
-test: lint
+## browser: install Debian's Chromium and a CJK font for the browser tests, if missing
+browser: $(CHROMIUM) $(CJK_FONT)
+
+$(CHROMIUM) $(CJK_FONT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
+
+## test: install everything, then ruff, mypy, unit tests, features on SQLite and PostgreSQL, browser journeys
+test: lint browser
 	$(BIN)/pytest
 
 ## bench: command throughput as a ratio to the raw library (not part of `make test`)
