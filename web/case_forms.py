@@ -196,6 +196,17 @@ FEE: dict[str, CommandForm] = {
     form.command: form
     for form in (
         CommandForm(
+            "approve_instalments",
+            N_("Approve an instalment plan"),
+            (
+                Input("applied_on", N_("Applied on"), "date"),
+                _day("approved_on", N_("Approved on")),
+                Input(
+                    "schedule", N_("Instalments (one per line: due date and amount)"), "schedule"
+                ),
+            ),
+        ),
+        CommandForm(
             "record_payment",
             N_("Record a payment"),
             (

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from tracker.aggregates.fee_collection import Instalment
 from tracker.errors import TrackerError
 from tracker.money import Money
 from web.labels import N_
 
-Kind = Literal["date", "text", "textarea", "int", "choice", "money"]
+Kind = Literal["date", "text", "textarea", "int", "choice", "money", "schedule"]
 
 _DATE = TypeAdapter(date)
 _INT = TypeAdapter(int)
@@ -32,6 +33,7 @@ NEED_CHOICE = N_("Choose one of the options.")
 NEED_VALUE = N_("This field is required.")
 TOO_LONG = N_("This is too long.")
 NEED_MONEY = N_("Enter an amount in yuan, such as 1200.50.")
+NEED_SCHEDULE = N_("One instalment per line: its due date and amount, such as 2021-07-01 3000.")
 
 MAX_TEXT = 2000
 
@@ -56,7 +58,7 @@ class Input:
             if self.required and self.kind != "text" and self.kind != "textarea":
                 raise FormError(NEED_VALUE)
             return None if self.kind not in ("text", "textarea") else ""
-        if len(text) > (MAX_TEXT if self.kind == "textarea" else self.max_length):
+        if len(text) > (MAX_TEXT if self.kind in ("textarea", "schedule") else self.max_length):
             raise FormError(TOO_LONG)
         try:
             if self.kind == "date":
@@ -76,7 +78,25 @@ class Input:
                 return Money.parse(text)
             except TrackerError:
                 raise FormError(NEED_MONEY) from None
+        if self.kind == "schedule":
+            return _schedule(text)
         return text
+
+
+def _schedule(text: str) -> tuple[Instalment, ...]:
+    """Lines of "due date, amount" (space or comma between) as instalments."""
+    instalments = []
+    for line in text.splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise FormError(NEED_SCHEDULE)
+        try:
+            instalments.append(Instalment(_DATE.validate_python(parts[0]), Money.parse(parts[1])))
+        except (ValidationError, TrackerError):
+            raise FormError(NEED_SCHEDULE) from None
+    return tuple(instalments)
 
 
 class FormError(Exception):
