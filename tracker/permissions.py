@@ -30,6 +30,7 @@ class Action(Enum):
     WRITE_OFF_FEE = "write off a fee case"
     MANAGE_ACCOUNTS = "manage accounts"
     READ_ACCOUNT_HISTORY = "read an account's history"
+    VERIFY_STORE = "verify the read models against the events"
 
 
 OFFICER, APPROVER, AUDITOR, ADMIN = Role.OFFICER, Role.APPROVER, Role.AUDITOR, Role.ADMIN
@@ -50,6 +51,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.WRITE_OFF_FEE: frozenset({APPROVER}),
     Action.MANAGE_ACCOUNTS: frozenset({ADMIN}),
     Action.READ_ACCOUNT_HISTORY: frozenset({ADMIN, AUDITOR}),
+    Action.VERIFY_STORE: frozenset({ADMIN, AUDITOR}),
 }
 
 

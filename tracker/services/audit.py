@@ -9,7 +9,8 @@ from uuid import UUID
 
 from tracker.aggregates.account import Account
 from tracker.aggregates.base import TrackedAggregate
-from tracker.errors import CaseNotFound
+from tracker.check import Checker, Difference
+from tracker.errors import CaseNotFound, PermissionDenied
 from tracker.permissions import Action, Principal
 from tracker.services.base import Service
 
@@ -46,6 +47,16 @@ def business_date(kind: str, values: dict[str, Any]) -> date | None:
 
 
 class Audit(Service):
+    def verify(self, who: Principal) -> list[Difference]:
+        """Every figure recomputed from the events and compared with the read models.
+
+        It covers the whole store, so only users of the whole sub-district may ask.
+        """
+        who.require(Action.VERIFY_STORE)
+        if who.community is not None:
+            raise PermissionDenied(user=who.username, action=Action.VERIFY_STORE.value)
+        return Checker(self.app).run()
+
     def history(self, who: Principal, case_id: UUID) -> list[EventRecord]:
         if not who.may(Action.READ_HISTORY):
             who.require(Action.READ_ACCOUNT_HISTORY)

@@ -9,6 +9,7 @@ gets the whole page, or a redirect.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,7 +17,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracker.application import Tracker
-from tracker.errors import ConcurrentChange, TrackerError
+from tracker.clock import SHANGHAI
+from tracker.errors import ConcurrentChange, FutureDate, TrackerError
 from tracker.permissions import Principal
 from web import i18n
 from web.case_forms import FORMS
@@ -31,11 +33,16 @@ KINDS = {path: kind for kind, path in PATHS.items()}
 KindPath = Annotated[str, Path(pattern="^(petitions|approvals|fees)$")]
 
 
+def end_of(day: date) -> datetime:
+    """The last moment of a day in Shanghai: "as known on" a day means at its end."""
+    return datetime.combine(day + timedelta(days=1), time(), SHANGHAI) - timedelta(microseconds=1)
+
+
 def case_url(kind: str, case_id: UUID | str) -> str:
     return f"/{PATHS[kind]}/{case_id}"
 
 
-def _service(app: Tracker, kind: str) -> Any:
+def service_for(app: Tracker, kind: str) -> Any:
     return {"petition": app.petitions, "approval": app.approvals, "fee": app.fees}[kind]
 
 
@@ -47,20 +54,32 @@ def _page(
     *,
     failed: tuple[str, dict[str, str], dict[str, str], str | None] | None = None,
     status_code: int = 200,
+    as_of: date | None = None,
 ) -> Response:
-    """The whole page; ``failed`` re-shows one form with its input, errors and message."""
+    """The whole page; ``failed`` re-shows one form with its input, errors and message.
+
+    ``as_of``: the case as it was known at the end of that day, to read only.
+    """
     app: Tracker = request.app.state.tracker
-    service = _service(app, kind)
-    case = service.get(who, case_id)
-    forms = [FORMS[kind][c] for c in service.commands(who, case_id) if c in FORMS[kind]]
+    service = service_for(app, kind)
+    if as_of is None:
+        case = service.get(who, case_id)
+        forms = [FORMS[kind][c] for c in service.commands(who, case_id) if c in FORMS[kind]]
+    else:
+        if as_of > app.clock.today():
+            raise FutureDate(field="as_of", value=as_of)
+        case = service.get(who, case_id, as_known_on=end_of(as_of))
+        forms = []
     context: dict[str, Any] = {
         "who": who,
         "kind": kind,
         "case": case,
-        "today": app.clock.today(),
         "forms": forms,
         "action_base": case_url(kind, case_id),
         "failed": failed,
+        "as_of": as_of,
+        "audit_url": f"/audit/{PATHS[kind]}/{case_id}",
+        "today": app.clock.today() if as_of is None else as_of,
     }
     return render(request, f"case_{kind}.html", context, status_code=status_code)
 
@@ -71,8 +90,9 @@ def case_page(
     kinds: KindPath,
     case_id: UUID,
     who: Annotated[Principal, Depends(current_user)],
+    as_of: date | None = None,
 ) -> Response:
-    return _page(request, who, KINDS[kinds], case_id)
+    return _page(request, who, KINDS[kinds], case_id, as_of=as_of)
 
 
 @router.post(
@@ -111,7 +131,7 @@ def _run(
     data: dict[str, str],
 ) -> Response:
     app: Tracker = request.app.state.tracker
-    service = _service(app, kind)
+    service = service_for(app, kind)
     who.require(service.COMMANDS[form.command])  # a refused role hears so whatever it typed
     version = _version(data.get("expected_version", ""))
     values, errors = form.parse(data)
