@@ -174,3 +174,22 @@ def test_the_vendored_htmx_is_the_recorded_release() -> None:
     assert recorded, "no checksums recorded"
     for digest, name in recorded:
         assert hashlib.sha256((STATIC / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_the_reports_show_rates_the_three_nos_board_and_charts(base: str) -> None:
+    with signed_in(base, "wang") as wang:
+        page = wang.get("/reports", params={"period": "2026-Q1"})
+        as_of = wang.get("/reports", params={"period": "2026-02", "as_of": "2026-02-28"})
+        fragment = wang.get("/reports", params={"period": "2026"}, headers={"HX-Request": "true"})
+        bad = wang.get("/reports", params={"period": "2026-13"})
+        future = wang.get("/reports", params={"as_of": "2026-03-03"})
+    assert page.status_code == 200
+    assert "<svg" in page.text
+    assert "三无" in page.text
+    # li's petition received 2026-01-05 and not routed within 15 days: not accepted, so it is
+    # in neither rate; no case is collective, skip-level or a backlog case.
+    assert page.text.count('class="met"') == 6 * 3 + 6  # 5 communities and the total
+    assert "2026年2月28日 日终时所知" in as_of.text
+    assert fragment.text.lstrip().startswith('<div id="reports">')
+    assert bad.status_code == 422
+    assert future.status_code == 422
