@@ -238,3 +238,38 @@ def test_an_officer_records_instalment_payments(site: Site, browser: Browser) ->
         "收据号 HK-0002 已登记过"
     )
     shot(page, "fee-instalments")
+
+
+def test_an_auditor_replays_a_case_and_opens_a_report_as_of_last_month(
+    site: Site, browser: Browser
+) -> None:
+    page = browser.new_page()
+    sign_in(page, site.base, "li")
+    page.goto(f"{site.base}/petitions/{site.petition}")
+    page.locator("#form-accept").get_by_role("button").click()
+    expect(page.locator("h1 .stage")).to_have_text("已受理")
+    page.context.clear_cookies()
+
+    sign_in(page, site.base, "zhou")
+    expect(page.locator("#activity")).to_contain_text("已受理")
+    page.locator("#check").get_by_role("button", name="立即核对").click()
+    expect(page.locator("#integrity")).to_contain_text("全部数字与原始记录一致")
+    shot(page, "home-auditor")
+    page.goto(f"{site.base}/petitions/{site.petition}")
+    page.get_by_role("link", name="逐步回放").click()
+    expect(page.locator("#replay")).to_contain_text("第 1 / 2 步")
+    expect(page.locator("#replay .stage")).to_have_text("已登记")
+    page.get_by_role("link", name="下一步").click()
+    expect(page.locator("#replay")).to_contain_text("第 2 / 2 步")
+    expect(page.locator("#replay .stage")).to_have_text("已受理")
+    assert page.url.endswith("replay?step=2")  # the step is in the address
+    shot(page, "replay")
+
+    page.get_by_role("link", name="报表").click()
+    page.get_by_label("期间").fill("2026-02")
+    page.get_by_label("查看某日所知情况").fill("2026-02-28")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#reports")).to_contain_text("2026年2月28日 日终时所知")
+    expect(page.locator("#three-nos")).to_contain_text("达标")
+    assert "as_of=2026-02-28" in page.url
+    shot(page, "reports-as-of-last-month")
