@@ -283,3 +283,35 @@ def test_an_auditor_cannot_open_a_case(site: Site) -> None:
     with signed_in(site.base, "zhou") as zhou:
         assert zhou.get("/petitions/new").status_code == 403
         assert zhou.get("/things/new").status_code == 404
+
+
+def test_the_posting_board_lists_posted_applications_without_id_numbers(site: Site) -> None:
+    with signed_in(site.base, "li") as li:
+        empty = li.get("/posting-board")
+        assert "目前没有公示中的申请" in empty.text
+        applied = _post(
+            li,
+            "/approvals/new",
+            name_1="林芳",
+            id_1=str(make_resident_id("350102", date(1990, 1, 2), 32)),
+            name_2="郑强",
+            id_2=str(make_resident_id("350102", date(1989, 6, 7), 41)),
+            community="xinmin",
+            existing_children="1",
+            policy_ground="universal-two",
+            applied_on="2026-03-02",
+        )
+        url = applied.headers["location"]
+        _post(
+            li,
+            f"{url}/review_eligibility",
+            expected_version="1",
+            eligible="true",
+            reviewed_on="2026-03-02",
+            grounds="全面两孩",
+        )
+        _post(li, f"{url}/post", expected_version="2", posted_on="2026-03-02", place="公告栏")
+        board = li.get("/posting-board")
+    assert "林芳、郑强" in board.text
+    assert "2026年3月9日" in board.text  # 7 days from 03-02
+    assert "350102" not in board.text

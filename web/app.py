@@ -27,7 +27,7 @@ from tracker.errors import CaseNotFound, PermissionDenied, TrackerError
 from tracker.settings import Settings
 from web import i18n
 from web.labels import N_
-from web.pages import audit, auth, case_page, cases, home, new_case, reports
+from web.pages import audit, auth, case_page, cases, home, new_case, posting, reports
 from web.rendering import is_htmx, render
 from web.security import HEADERS, CsrfRefused, LoginRequired
 
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = FastAPI(title="Tracker", lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # new_case before case_page: /petitions/new is not a case's address.
-    routers = (auth, home, cases, reports, audit, new_case, case_page)
+    routers = (auth, home, cases, reports, posting, audit, new_case, case_page)
     for module in routers:
         app.include_router(module.router)
     _add_health(app)
