@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -25,7 +26,7 @@ from tracker.application import Tracker
 from tracker.clock import Clock
 from tracker.errors import CaseNotFound, PermissionDenied, TrackerError
 from tracker.settings import Settings
-from web import i18n
+from web import api, i18n
 from web.labels import N_
 from web.pages import audit, auth, case_page, cases, home, new_case, posting, reports
 from web.rendering import is_htmx, render
@@ -40,6 +41,7 @@ CSRF_REFUSED = N_(
 INVALID_FIELDS = N_("Some values are not valid: {fields}")
 NOT_FOUND = N_("Page not found.")
 REFUSED = N_("The request was refused.")
+SIGN_IN = N_("Sign in first.")
 FAILED = N_("Something went wrong on our side. Nothing you entered was saved; please try again.")
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = FastAPI(title="Tracker", lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # new_case before case_page: /petitions/new is not a case's address.
-    routers = (auth, home, cases, reports, posting, audit, new_case, case_page)
+    routers = (api, auth, home, cases, reports, posting, audit, new_case, case_page)
     for module in routers:
         app.include_router(module.router)
     _add_health(app)
@@ -117,8 +119,16 @@ def _gettext(request: Request, message: str) -> str:
     return i18n.translations(_locale(request)).gettext(message)
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 def _add_error_pages(app: FastAPI) -> None:
-    def page(request: Request, status: int, message: str) -> Response:
+    def page(request: Request, status: int, message: str, code: str = "refused") -> Response:
+        """An error page, or for the JSON API the same refusal as JSON."""
+        if _is_api(request):
+            body = {"error": code, "message": message, "field": None}
+            return JSONResponse(body, status_code=status)
         request.state.locale = _locale(request)
         return render(
             request, "error.html", {"status": status, "message": message}, status_code=status
@@ -126,6 +136,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return page(request, 401, _gettext(request, SIGN_IN), "LoginRequired")
         if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": "/login"})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -133,10 +145,12 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-        return page(request, 403, _gettext(request, CSRF_REFUSED))
+        return page(request, 403, _gettext(request, CSRF_REFUSED), "CsrfRefused")
 
     @app.exception_handler(TrackerError)
     async def refused(request: Request, exc: TrackerError) -> Response:
+        if _is_api(request):
+            return api.error_body(exc, _locale(request))
         # Another community's case is "not found", never "forbidden", so ids cannot be probed.
         status = (
             404
@@ -149,18 +163,20 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         fields = ", ".join(str(error["loc"][-1]) for error in exc.errors() if error.get("loc"))
         return page(request, 422, _gettext(request, INVALID_FIELDS).format(fields=fields))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = NOT_FOUND if exc.status_code == 404 else REFUSED
-        return page(request, exc.status_code, _gettext(request, message))
+        return page(request, exc.status_code, _gettext(request, message), "http")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return page(request, 500, _gettext(request, FAILED))
+        return page(request, 500, _gettext(request, FAILED), "failed")
 
 
 app = create_app()

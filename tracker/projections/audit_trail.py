@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -31,9 +30,8 @@ from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
 from tracker.aggregates.unique_number import UniqueNumber
-from tracker.money import Money
+from tracker.display import render
 from tracker.projections.projection import Projection
-from tracker.resident_id import ResidentId
 from tracker.services.audit import REDACTED, SECRETS, business_date
 
 if TYPE_CHECKING:
@@ -63,37 +61,6 @@ def kind_of(case: Any) -> str:
         if cls in KINDS:
             return KINDS[cls]
     return type(case).__name__.lower()
-
-
-def render(value: Any) -> Any:
-    """A JSON value for display: dates, enums and money as text; ID numbers masked."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value if isinstance(value.value, str) else value.name.lower()
-    if isinstance(value, Money):
-        return str(value)
-    if isinstance(value, ResidentId):
-        return value.masked
-    if isinstance(value, UUID):
-        return str(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: render(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(key): render(item) for key, item in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((render(item) for item in value), key=_json)
-    if isinstance(value, (tuple, list)):
-        return [render(item) for item in value]
-    return str(value)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _is_empty(value: Any) -> bool:

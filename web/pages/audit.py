@@ -171,7 +171,7 @@ def feed(
         kind=filters.kind,
         community=filters.community,
         event_type=filters.event_type,
-        recorded_from=None if filters.recorded_from is None else _start_of(filters.recorded_from),
+        recorded_from=None if filters.recorded_from is None else start_of(filters.recorded_from),
         recorded_to=None if filters.recorded_to is None else end_of(filters.recorded_to),
         page=filters.page,
         per_page=50,
@@ -188,7 +188,7 @@ def feed(
     return render(request, "audit_feed.html", context, block="results")
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
     return datetime.combine(day, time(), SHANGHAI)
 
 
