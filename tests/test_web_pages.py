@@ -193,3 +193,13 @@ def test_the_reports_show_rates_the_three_nos_board_and_charts(base: str) -> Non
     assert fragment.text.lstrip().startswith('<div id="reports">')
     assert bad.status_code == 422
     assert future.status_code == 422
+
+
+def test_an_admin_sees_the_accounts_and_their_roles(base: str) -> None:
+    with signed_in(base, "admin") as admin:
+        page = admin.get("/")
+    assert "账户与角色" in page.text
+    for username in ("li", "zhao", "wang", "zhou"):
+        assert f"<td>{username}</td>" in page.text
+    assert "审批员" in page.text
+    assert "东街社区" in page.text

@@ -9,6 +9,7 @@ from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.errors import CaseNotFound, ConcurrentChange, DomainError, InvalidValue, TrackerError
 from tracker.passwords import DUMMY_HASH, hash_password, verify_password
 from tracker.permissions import Action, Principal
+from tracker.projections.accounts import AccountRow, select_accounts
 from tracker.roles import Role
 from tracker.services.base import Service
 
@@ -174,6 +175,14 @@ class Accounts(Service):
         if who.community is not None and account.community != who.community:
             raise AccountNotFound(username=username)
         return _view(account)
+
+    def list(self, who: Principal) -> tuple[AccountRow, ...]:
+        """The accounts an admin manages: all, or those of their community."""
+        who.require(Action.MANAGE_ACCOUNTS)
+        views = self.app.views
+        views.refresh()
+        with views.db.read() as cursor:
+            return select_accounts(cursor, views.suffix(cursor, "accounts"), scope=who.community)
 
     def principal(self, username: str) -> Principal:
         """The user as commands see them; refused for a deactivated account."""

@@ -33,6 +33,8 @@ def home(request: Request, who: Annotated[Principal, Depends(current_user)]) -> 
         context["decisions"] = tuple(item for item in waiting if item.kind == "approval")
     if Role.AUDITOR in who.roles:
         context["activity"] = app.audit_feed.feed(who, per_page=15)
+    if Role.ADMIN in who.roles:
+        context["accounts"] = app.accounts.list(who)
     if Role.OFFICER in who.roles or Role.APPROVER in who.roles or Role.AUDITOR in who.roles:
         context["loads"] = app.workload.open_by_officer(who)
     return render(request, "home.html", context)
