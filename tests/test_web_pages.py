@@ -100,7 +100,7 @@ def test_an_officer_sees_their_overdue_work_and_the_loads(base: str) -> None:
         assert "我的工作" in page.text
         assert "已逾期 41 天" in page.text  # routing limit 2026-01-20, today 2026-03-02
         assert "各经办人在办案件" in page.text
-        assert "待审批决定" not in page.text  # not an approver
+        assert "等待审批员办理" not in page.text  # not an approver
 
 
 def test_an_auditor_sees_recent_activity(base: str) -> None:
@@ -203,3 +203,11 @@ def test_an_admin_sees_the_accounts_and_their_roles(base: str) -> None:
         assert f"<td>{username}</td>" in page.text
     assert "审批员" in page.text
     assert "东街社区" in page.text
+
+
+def test_an_approver_sees_what_waits_for_an_approver(base: str) -> None:
+    with signed_in(base, "wang") as wang:
+        page = wang.get("/")
+    assert "等待审批员办理" in page.text
+    assert "天内到办理期限的信访件" in page.text
+    assert "我的工作" not in page.text

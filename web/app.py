@@ -46,6 +46,13 @@ FAILED = N_("Something went wrong on our side. Nothing you entered was saved; pl
 log = logging.getLogger(__name__)
 
 
+# In the order they are tried: new_case before case_page, as /petitions/new is no case's address.
+ROUTERS = tuple(
+    module.router
+    for module in (api, auth, home, cases, reports, posting, audit, new_case, case_page)
+)
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment) and ``clock`` (default: system)."""
 
@@ -61,10 +68,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     app = FastAPI(title="Tracker", lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # new_case before case_page: /petitions/new is not a case's address.
-    routers = (api, auth, home, cases, reports, posting, audit, new_case, case_page)
-    for module in routers:
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     _add_health(app)
     _add_error_pages(app)
 

@@ -31,6 +31,14 @@ def home(request: Request, who: Annotated[Principal, Depends(current_user)]) -> 
             *app.workload.due_soon(who, 30),
         )
         context["decisions"] = tuple(item for item in waiting if item.kind == "approval")
+        # Candidates for the approver's other decisions: an extension before the handling
+        # limit passes, an instalment plan or a write-off once a fee is unpaid after its due date.
+        context["near_limit"] = tuple(
+            item
+            for item in app.workload.due_soon(who, DUE_WITHIN_DAYS)
+            if item.kind == "petition" and item.stage == "accepted"
+        )
+        context["unpaid"] = tuple(item for item in app.workload.overdue(who) if item.kind == "fee")
     if Role.AUDITOR in who.roles:
         context["activity"] = app.audit_feed.feed(who, per_page=15)
     if Role.ADMIN in who.roles:
