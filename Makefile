@@ -41,7 +41,7 @@ $(CHROMIUM) $(CJK_FONT):
 test: lint browser
 	$(BIN)/pytest
 
-## bench: command throughput as a ratio to the raw library (not part of `make test`)
+## bench: command throughput and read-model rebuild rate and query times (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands --store both
 	$(BIN)/python -m bench.projections --store both

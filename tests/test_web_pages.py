@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -211,3 +212,12 @@ def test_an_approver_sees_what_waits_for_an_approver(base: str) -> None:
     assert "等待审批员办理" in page.text
     assert "天内到办理期限的信访件" in page.text
     assert "我的工作" not in page.text
+
+
+def test_no_template_has_inline_script_or_style() -> None:
+    """The CSP allows scripts and styles from files only; the templates must not need more."""
+    templates = Path(__file__).parent.parent / "web" / "templates"
+    for template in sorted(templates.glob("*.html")):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template.name
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", text), template.name

@@ -104,10 +104,15 @@ class PetitionFacts(Projection):
             f"CREATE INDEX IF NOT EXISTS {table}_received_on "
             f"ON {table} (received_on) WHERE superseded_at IS NULL"
         )
-        # The backlog at a period's end: petitions not replied, or replied after it.
+        # The backlog at a period's end: petitions not replied (the small set of open ones),
+        # or replied after it.
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {table}_open_at "
             f"ON {table} (replied_on, accepted_on) WHERE superseded_at IS NULL AND merged = 0"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_unreplied ON {table} (accepted_on) "
+            "WHERE superseded_at IS NULL AND merged = 0 AND replied_on IS NULL"
         )
 
     def process(
