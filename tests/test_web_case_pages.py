@@ -77,6 +77,7 @@ def test_the_page_shows_facts_deadlines_and_only_the_officers_commands(site: Sit
         "assign",
         "add_note",
         "merge_into",
+        "correct",
     ]
 
 
@@ -315,3 +316,30 @@ def test_the_posting_board_lists_posted_applications_without_id_numbers(site: Si
     assert "林芳、郑强" in board.text
     assert "2026年3月9日" in board.text  # 7 days from 03-02
     assert "350102" not in board.text
+
+
+def test_a_correction_changes_only_the_fields_given_and_needs_a_reason(site: Site) -> None:
+    url = f"/petitions/{site.petition}"
+    with signed_in(site.base, "li") as li:
+        page = li.get(url).text
+        assert "更正登记信息" in page
+        no_reason = _post(li, f"{url}/correct", expected_version="1", headcount="6")
+        nothing = _post(li, f"{url}/correct", expected_version="1", reason="核对原件")
+        done = _post(
+            li,
+            f"{url}/correct",
+            expected_version="1",
+            headcount="6",
+            lodged_level="DISTRICT",
+            reason="核对来访登记表，人数和提出层级录错",
+        )
+        page = li.get(url).text
+        trail = li.get(f"/audit/petitions/{site.petition}").text
+    assert no_reason.status_code == 422
+    assert "理由 为必填项" in no_reason.text
+    assert nothing.status_code == 422
+    assert "要更正的项目 为必填项" in nothing.text
+    assert done.status_code == 303
+    assert "集体访" in page  # 6 people: collective
+    assert "区 / 街道" in page
+    assert "核对来访登记表，人数和提出层级录错" in trail

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.aggregates.fee_collection import ChallengeKind
-from tracker.aggregates.petition import Outcome, Satisfaction
+from tracker.aggregates.petition import Channel, Level, Outcome, Satisfaction
 from web import labels
-from web.forms import CommandForm, Input
+from web.forms import CommandForm, Input, Kind
 from web.labels import N_
 
 OUTCOMES = tuple(labels.OUTCOMES.items())
+CHANNELS = tuple(labels.CHANNELS.items())
+LEVELS = tuple((level.name, labels.LEVELS[level.name]) for level in Level)
 RATINGS = tuple(labels.RATINGS.items())
 YES_NO = (("true", N_("Yes")), ("false", N_("No")))
 
@@ -20,6 +22,24 @@ def _day(name: str, label: str) -> Input:
 
 
 REASON = Input("reason", N_("Reason"), "textarea")
+
+
+def _correct(service: Any, who: Any, case_id: Any, **values: Any) -> Any:
+    """A correction names only the fields given; blank ones keep their recorded value."""
+    version, reason = values.pop("expected_version"), values.pop("reason")
+    changes = {
+        name: Level[value] if name.endswith("_level") else value
+        for name, value in values.items()
+        if value not in (None, "")
+    }
+    return service.correct(who, case_id, reason, changes, expected_version=version)
+
+
+def _optional(name: str, label: str, kind: Kind = "text", **more: Any) -> Input:
+    return Input(name, label, kind, required=False, **more)
+
+
+CORRECTION_NOTE = N_("Correct the registration (only the fields filled in change)")
 
 
 def _merge(service: Any, who: Any, case_id: Any, **values: Any) -> Any:
@@ -112,6 +132,21 @@ PETITION: dict[str, CommandForm] = {
             call=_merge,
         ),
         CommandForm("add_note", N_("Add a note"), (Input("text", N_("Note"), "textarea"),)),
+        CommandForm(
+            "correct",
+            CORRECTION_NOTE,
+            (
+                _optional("received_on", N_("Received on"), "date"),
+                _optional("channel", N_("Channel"), "choice", choices=CHANNELS, enum=Channel),
+                _optional("headcount", N_("Headcount"), "int"),
+                _optional("category", N_("Category"), max_length=50),
+                _optional("summary", N_("Summary"), "textarea"),
+                _optional("lodged_level", N_("Lodged at level"), "choice", choices=LEVELS),
+                _optional("competent_level", N_("Competent level"), "choice", choices=LEVELS),
+                REASON,
+            ),
+            call=_correct,
+        ),
     )
 }
 
@@ -187,6 +222,12 @@ APPROVAL: dict[str, CommandForm] = {
             ),
         ),
         CommandForm("withdraw", N_("Withdraw"), (_day("withdrawn_on", N_("Withdrawn on")), REASON)),
+        CommandForm(
+            "correct",
+            CORRECTION_NOTE,
+            (_optional("existing_children", N_("Children they have"), "int"), REASON),
+            call=_correct,
+        ),
     )
 }
 
@@ -236,6 +277,12 @@ FEE: dict[str, CommandForm] = {
             "cease",
             N_("Close as ceased (fee abolished)"),
             (_day("ceased_on", N_("Ceased on")), REASON),
+        ),
+        CommandForm(
+            "correct",
+            CORRECTION_NOTE,
+            (_optional("decision_number", N_("Decision number"), max_length=60), REASON),
+            call=_correct,
         ),
     )
 }

@@ -144,3 +144,12 @@ EVENTS = {
     "Withdrawn": N_("Withdrawn"),
     "WrittenOff": N_("Written off"),
 }
+
+# Names of fields that refusals name but no form shows as one input.
+FIELDS = {
+    "changes": N_("The fields to correct"),
+    "petitioners": N_("Petitioners"),
+    "spouses": N_("Spouses"),
+    "liable_parties": N_("Liable parties"),
+    "id_number": N_("ID number"),
+}

@@ -23,6 +23,7 @@ from tracker.permissions import Principal
 from web import i18n
 from web.case_forms import FORMS
 from web.forms import CommandForm, field_of
+from web.labels import FIELDS
 from web.rendering import is_htmx, render
 from web.security import check_csrf, current_user
 
@@ -146,8 +147,8 @@ def _run(
             message, status = i18n.error_message(error, request.state.locale), 409
         except TrackerError as error:
             named = field_of(error, form)
-            labels = {item.name: item.label for item in form.inputs}
-            text = i18n.error_message(error, request.state.locale, labels)
+            names = {**FIELDS, **{item.name: item.label for item in form.inputs}}
+            text = i18n.error_message(error, request.state.locale, names)
             if named is None:
                 message = text
             else:

@@ -23,17 +23,16 @@ from tracker.errors import TrackerError
 from tracker.permissions import Action, Principal
 from tracker.person import Person
 from tracker.resident_id import ResidentId
-from web import i18n, labels
+from web import i18n
+from web.case_forms import CHANNELS, LEVELS
 from web.forms import FormError, Input
-from web.labels import N_
+from web.labels import FIELDS, N_
 from web.pages.case_page import case_url
 from web.rendering import is_htmx, render
 from web.security import check_csrf, current_user
 
 router = APIRouter()
 
-LEVELS = tuple((level.name, labels.LEVELS[level.name]) for level in Level)
-CHANNELS = tuple(labels.CHANNELS.items())
 ID_OK = N_("The ID number is valid.")
 
 
@@ -233,7 +232,7 @@ async def open_case(
             case_id = form.open(app, who, values)
         except TrackerError as error:
             fields = {item.name: item.label for item in form.inputs}
-            text = i18n.error_message(error, locale, fields)
+            text = i18n.error_message(error, locale, {**FIELDS, **fields})
             named = error.params.get("field")
             if named in fields:
                 errors[str(named)] = text
