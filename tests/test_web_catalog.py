@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tracker.errors import CaseNotFound, WrongStage
 from web import catalog, i18n
 
@@ -16,3 +18,12 @@ def test_a_refusal_reads_in_the_users_language_with_its_values() -> None:
     assert i18n.error_message(error, "en") == "cannot accept a case in stage Replied"
     assert i18n.error_message(error, "zh_CN").startswith("案件处于“已答复”环节")
     assert i18n.error_message(CaseNotFound(case_id="x"), "zh_CN") == "找不到该案件"
+
+
+def test_no_translation_names_a_value_its_message_lacks() -> None:
+    """A translation may leave a value out (a case's id), but never name one the message lacks."""
+    placeholder = re.compile(r"%\(\w+\)s|\{\w+\}")
+    for message in catalog.load("zh_CN"):
+        if message.id and message.string:
+            known = set(placeholder.findall(str(message.id)))
+            assert set(placeholder.findall(str(message.string))) <= known, message.id

@@ -221,3 +221,21 @@ def test_no_template_has_inline_script_or_style() -> None:
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template.name
         assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", text), template.name
+
+
+@pytest.mark.parametrize("username", ["li", "wang", "zhou", "admin"])
+def test_every_main_page_renders_in_english(base: str, username: str) -> None:
+    with signed_in(base, username) as client:
+        client.get("/language/en")
+        case = re.search(r'href="/petitions/([0-9a-f-]{36})"', client.get("/cases").text)
+        pages = ["/", "/audit/feed"]
+        if username != "admin":  # an admin manages accounts and reads no cases
+            pages += ["/cases?kind=petition", "/reports", "/posting-board"]
+        if case is not None:
+            pages += [f"/petitions/{case.group(1)}", f"/audit/petitions/{case.group(1)}/replay"]
+        if username == "li":
+            pages += ["/petitions/new", "/approvals/new", "/fees/new"]
+        for path in pages:
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+            assert 'lang="en"' in answer.text, path

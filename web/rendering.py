@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
+from tracker.permissions import Action
 from web import i18n, labels
 from web.security import csrf_token
 
@@ -41,6 +42,7 @@ def environment(locale: str) -> Environment:
     env.globals["locale"] = locale
     env.globals["locales"] = i18n.LOCALES
     env.globals["labels"] = labels
+    env.globals["Action"] = Action
     env.globals["csrf_token"] = csrf_token
     return env
 
