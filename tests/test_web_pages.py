@@ -108,7 +108,8 @@ def test_an_auditor_sees_recent_activity(base: str) -> None:
     with signed_in(base, "zhou") as client:
         page = client.get("/")
         assert "最近操作" in page.text
-        assert "Registered" in page.text
+        activity = page.text.split('id="activity"', 1)[1]
+        assert "已登记" in activity  # the events, by their names
         assert "我的工作" not in page.text
 
 

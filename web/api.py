@@ -32,7 +32,7 @@ from tracker.resident_id import ResidentId
 from web import i18n
 from web.case_forms import FORMS
 from web.forms import CommandForm, FormError, Input
-from web.pages.audit import FeedFilters, start_of
+from web.pages.audit import FeedFilters, trail_of
 from web.pages.case_page import PATHS, end_of, service_for
 from web.pages.cases import CaseFilters
 from web.pages.new_case import form_for
@@ -234,13 +234,7 @@ def report(
     filters: Annotated[ReportFilters, Query()],
 ) -> Any:
     app: Tracker = request.app.state.tracker
-    today = app.clock.today()
-    period = filters.period or f"{today.year}-{today.month:02d}"
-    asked: dict[str, Any] = {
-        "community": filters.community,
-        "report_date": filters.report_date,
-        "as_known_on": None if filters.as_of is None else end_of(filters.as_of),
-    }
+    period, asked = filters.chosen_period(app.clock.today()), filters.options()
     if kind == "petitions":
         return render(app.petition_reports.figures(who, period, **asked))
     if kind == "fees":
@@ -252,25 +246,12 @@ def report(
 def trail(
     request: Request, who: Who, kind: Literal["petition", "approval", "fee"], case_id: UUID
 ) -> Any:
-    app: Tracker = request.app.state.tracker
-    rows = app.audit_feed.case_trail(who, case_id)
-    return render([row for row in rows if row.kind == kind])
+    return render(trail_of(request.app.state.tracker, who, kind, case_id))
 
 
 @router.get("/audit")
 def feed(request: Request, who: Who, filters: Annotated[FeedFilters, Query()]) -> Any:
-    app: Tracker = request.app.state.tracker
-    page = app.audit_feed.feed(
-        who,
-        actor=filters.actor,
-        kind=filters.kind,
-        community=filters.community,
-        event_type=filters.event_type,
-        recorded_from=None if filters.recorded_from is None else start_of(filters.recorded_from),
-        recorded_to=None if filters.recorded_to is None else end_of(filters.recorded_to),
-        page=filters.page,
-    )
-    return render(page)
+    return render(filters.ask(request.app.state.tracker, who))
 
 
 @router.get("/workload")

@@ -13,14 +13,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from tracker.application import Tracker
 from tracker.clock import SHANGHAI
 from tracker.errors import CaseNotFound
 from tracker.permissions import Principal
+from tracker.projections.audit_trail import AuditPage, AuditRow
 from web import labels
 from web.pages.case_page import KINDS, KindPath, case_url, end_of, service_for
+from web.query import QueryFilters
 from web.rendering import render
 from web.security import check_csrf, current_user
 
@@ -40,6 +42,14 @@ CSV_COLUMNS = (
 )
 
 
+def trail_of(app: Tracker, who: Principal, kind: str, case_id: UUID) -> tuple[AuditRow, ...]:
+    """A case's trail, if the case is of ``kind``; a case of another kind is not found here."""
+    rows = app.audit_feed.case_trail(who, case_id)
+    if not rows or rows[0].kind != kind:
+        raise CaseNotFound(case_id=case_id)
+    return rows
+
+
 @router.get("/audit/{kinds}/{case_id}", include_in_schema=False)
 def timeline(
     request: Request,
@@ -49,9 +59,7 @@ def timeline(
 ) -> Response:
     app: Tracker = request.app.state.tracker
     kind = KINDS[kinds]
-    rows = app.audit_feed.case_trail(who, case_id)
-    if not rows or rows[0].kind != kind:
-        raise CaseNotFound(case_id=case_id)
+    rows = trail_of(app, who, kind, case_id)
     context = {"who": who, "kind": kind, "rows": rows, "case_url": case_url(kind, case_id)}
     return render(request, "audit_timeline.html", context)
 
@@ -65,9 +73,7 @@ def trail_csv(
 ) -> Response:
     """One line per field an event changed (or one per event that changed none)."""
     app: Tracker = request.app.state.tracker
-    rows = app.audit_feed.case_trail(who, case_id)
-    if not rows or rows[0].kind != KINDS[kinds]:
-        raise CaseNotFound(case_id=case_id)
+    rows = trail_of(app, who, KINDS[kinds], case_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -112,9 +118,7 @@ def replay(
     """The case after its ``step``-th event, with that event beside it."""
     app: Tracker = request.app.state.tracker
     kind = KINDS[kinds]
-    rows = app.audit_feed.case_trail(who, case_id)
-    if not rows or rows[0].kind != kind:
-        raise CaseNotFound(case_id=case_id)
+    rows = trail_of(app, who, kind, case_id)
     step = min(step, len(rows))
     state = service_for(app, kind).get(who, case_id, version=rows[step - 1].version)
     context = {
@@ -130,9 +134,7 @@ def replay(
     return render(request, "audit_replay.html", context, block="replay")
 
 
-class FeedFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeedFilters(QueryFilters):
     actor: str | None = Field(default=None, max_length=32)
     kind: Literal["petition", "approval", "fee", "account", "claim"] | None = None
     community: str | None = Field(default=None, max_length=40)
@@ -140,13 +142,6 @@ class FeedFilters(BaseModel):
     recorded_from: date | None = None
     recorded_to: date | None = None
     page: int = Field(default=1, ge=1, le=100_000)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
 
     def url(self, **changes: object) -> str:
         values = {**self.model_dump(), **changes}
@@ -157,6 +152,20 @@ class FeedFilters(BaseModel):
         }
         return f"/audit/feed?{urlencode(shown)}" if shown else "/audit/feed"
 
+    def ask(self, app: Tracker, who: Principal, per_page: int = 50) -> AuditPage:
+        """The feed page these filters select (a day range covers whole Shanghai days)."""
+        return app.audit_feed.feed(
+            who,
+            actor=self.actor,
+            kind=self.kind,
+            community=self.community,
+            event_type=self.event_type,
+            recorded_from=None if self.recorded_from is None else start_of(self.recorded_from),
+            recorded_to=None if self.recorded_to is None else end_of(self.recorded_to),
+            page=self.page,
+            per_page=per_page,
+        )
+
 
 @router.get("/audit/feed", include_in_schema=False)
 def feed(
@@ -165,17 +174,7 @@ def feed(
     filters: Annotated[FeedFilters, Query()],
 ) -> Response:
     app: Tracker = request.app.state.tracker
-    page = app.audit_feed.feed(
-        who,
-        actor=filters.actor,
-        kind=filters.kind,
-        community=filters.community,
-        event_type=filters.event_type,
-        recorded_from=None if filters.recorded_from is None else start_of(filters.recorded_from),
-        recorded_to=None if filters.recorded_to is None else end_of(filters.recorded_to),
-        page=filters.page,
-        per_page=50,
-    )
+    page = filters.ask(app, who)
     context = {
         "who": who,
         "filters": filters,

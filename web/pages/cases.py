@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from tracker.aggregates.approval import ApprovalStage
 from tracker.aggregates.fee_collection import FeeStage
@@ -16,6 +16,7 @@ from tracker.aggregates.petition import PetitionStage
 from tracker.application import Tracker
 from tracker.permissions import Action, Principal
 from tracker.projections.case_index import SORTABLE, CaseQuery
+from web.query import QueryFilters
 from web.rendering import render
 from web.security import current_user
 
@@ -31,18 +32,8 @@ Stage = Literal[ALL_STAGES]  # type: ignore[valid-type]
 Sort = Literal[SORTABLE]  # type: ignore[valid-type]
 
 
-class CaseFilters(BaseModel):
+class CaseFilters(QueryFilters):
     """The list's query string; anything else in it is refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        """A form's "All" option sends an empty value: the same as no filter."""
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
 
     kind: Literal["petition", "approval", "fee"] | None = None
     stage: Stage | None = None

@@ -12,36 +12,40 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from tracker.application import Tracker
 from tracker.permissions import Principal
 from tracker.projections.reporting import Ratio
 from web.pages.case_page import end_of
+from web.query import QueryFilters
 from web.rendering import render
 from web.security import current_user
 
 router = APIRouter()
 
 
-class ReportFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReportFilters(QueryFilters):
     period: str | None = Field(default=None, pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
     community: str | None = Field(default=None, max_length=40)
     report_date: date | None = None
     as_of: date | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value != ""}
-        return data
-
     def url(self) -> str:
         shown = {k: str(v) for k, v in self.model_dump().items() if v is not None}
         return f"/reports?{urlencode(shown)}" if shown else "/reports"
+
+    def chosen_period(self, today: date) -> str:
+        """The period asked for; by default the month of ``today``."""
+        return self.period or f"{today.year}-{today.month:02d}"
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments every report service takes besides the user and the period."""
+        return {
+            "community": self.community,
+            "report_date": self.report_date,
+            "as_known_on": None if self.as_of is None else end_of(self.as_of),
+        }
 
 
 def percent(value: Fraction | Ratio | None) -> Decimal | None:
@@ -60,14 +64,8 @@ def reports(
     filters: Annotated[ReportFilters, Query()],
 ) -> Response:
     app: Tracker = request.app.state.tracker
-    today = app.clock.today()
-    period = filters.period or f"{today.year}-{today.month:02d}"
-    as_known_on = None if filters.as_of is None else end_of(filters.as_of)
-    asked: dict[str, Any] = {
-        "community": filters.community,
-        "report_date": filters.report_date,
-        "as_known_on": as_known_on,
-    }
+    period = filters.chosen_period(app.clock.today())
+    asked = filters.options()
     petitions = app.petition_reports.figures(who, period, **asked)
     fees = app.fee_reports.report(who, period, **asked)
     approvals = app.approval_reports.report(who, period, **asked)
