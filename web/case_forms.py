@@ -42,6 +42,23 @@ def _optional(name: str, label: str, kind: Kind = "text", **more: Any) -> Input:
 CORRECTION_NOTE = N_("Correct the registration (only the fields filled in change)")
 
 
+def _resolution(command: str, title: str, *, upheld: bool) -> CommandForm:
+    """Dismissing and upholding are one command of the service, with different rights."""
+    return CommandForm(
+        command,
+        title,
+        (
+            Input("number", N_("Objection number"), "int"),
+            _day("resolved_on", N_("Resolved on")),
+            REASON,
+        ),
+        fixed={"upheld": upheld},
+        call=lambda service, who, case_id, **values: service.resolve_objection(
+            who, case_id, **values
+        ),
+    )
+
+
 def _merge(service: Any, who: Any, case_id: Any, **values: Any) -> Any:
     values.pop("expected_version", None)
     return service.merge(who, case_id, **values)
@@ -176,31 +193,9 @@ APPROVAL: dict[str, CommandForm] = {
                 Input("content", N_("Objection"), "textarea"),
             ),
         ),
-        CommandForm(
-            "dismiss_objection",
-            N_("Dismiss an objection"),
-            (
-                Input("number", N_("Objection number"), "int"),
-                _day("resolved_on", N_("Resolved on")),
-                REASON,
-            ),
-            fixed={"upheld": False},
-            call=lambda service, who, case_id, **values: service.resolve_objection(
-                who, case_id, **values
-            ),
-        ),
-        CommandForm(
-            "uphold_objection",
-            N_("Uphold an objection (rejects the application)"),
-            (
-                Input("number", N_("Objection number"), "int"),
-                _day("resolved_on", N_("Resolved on")),
-                REASON,
-            ),
-            fixed={"upheld": True},
-            call=lambda service, who, case_id, **values: service.resolve_objection(
-                who, case_id, **values
-            ),
+        _resolution("dismiss_objection", N_("Dismiss an objection"), upheld=False),
+        _resolution(
+            "uphold_objection", N_("Uphold an objection (rejects the application)"), upheld=True
         ),
         CommandForm(
             "decide",
