@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.steps.approval_report_steps",
     "tests.steps.petition_report_steps",
     "tests.steps.audit_trail_steps",
+    "tests.steps.web_steps",
 ]
 
 

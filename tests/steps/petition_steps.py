@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pytest_bdd import parsers, then, when
+from pytest_bdd import given, parsers, then, when
 
 from tests.steps.world import World
 from tracker.aggregates.petition import Channel, Level, Outcome, Satisfaction
@@ -78,6 +78,7 @@ def _register(
     world.attempt(command)
 
 
+@given(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
 @when(parsers.parse('"{username:w}" 登记一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
 @when(parsers.parse('"{username:w}" 补录一件 {day} 收到的{channel:Channel}', extra_types=EXTRA))
 def register(world: World, username: str, day: str, channel: Channel) -> None:

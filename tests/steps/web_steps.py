@@ -1,0 +1,81 @@
+"""Steps that go through the web pages: a real server on the scenario's store, real HTTP."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from pytest_bdd import parsers, then, when
+
+from tests.steps.common import PASSWORD
+from tests.steps.world import World
+from tests.web import csrf_of, served, signed_in
+from tracker.settings import Settings
+
+
+@pytest.fixture
+def web_base(store: Settings, world: World) -> Iterator[str]:
+    """The web app on the scenario's store and clock, started the first time a step needs it."""
+    with served(store, world.clock) as base:
+        yield base
+
+
+def _case_url(world: World) -> str:
+    return f"/petitions/{world.case}"
+
+
+@when(parsers.parse('"{username:w}" 在网页上打开该件'))
+def open_case_page(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(_case_url(world))
+
+
+@when(parsers.parse('"{username:w}" 在网页上受理该件'))
+def accept_on_page(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        token = csrf_of(client.get("/").text)
+        world.result = client.post(
+            f"{_case_url(world)}/accept",
+            data={"csrf_token": token, "expected_version": "1", "accepted_on": "2026-03-02"},
+            headers={"X-CSRF-Token": ""},
+        )
+
+
+@when(parsers.parse('"{username:w}" 在网页上提交一张不带令牌的受理表单'))
+def post_without_token(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.post(
+            f"{_case_url(world)}/accept",
+            data={"expected_version": "1", "accepted_on": "2026-03-02"},
+            headers={"X-CSRF-Token": ""},
+        )
+
+
+@when(parsers.parse('有人在网页上以 "{username}" 和密码 "{password}" 登录'))
+def sign_in_as(world: World, web_base: str, username: str, password: str) -> None:
+    with httpx.Client(base_url=web_base) as client:
+        token = csrf_of(client.get("/login").text)
+        world.result = client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+
+@then(parsers.parse("网页回答 {status:d}"))
+def answered(world: World, status: int) -> None:
+    assert isinstance(world.result, httpx.Response)
+    assert world.result.status_code == status, world.result.text[:500]
+
+
+@then(parsers.parse('网页显示 "{text}"'))
+def page_shows(world: World, text: str) -> None:
+    assert isinstance(world.result, httpx.Response)
+    assert text in world.result.text
+
+
+@then("网页上没有可办理的操作")
+def no_actions(world: World) -> None:
+    assert isinstance(world.result, httpx.Response)
+    assert re.search(r'<form id="form-', world.result.text) is None
+    assert "本案当前环节无需您办理" in world.result.text
