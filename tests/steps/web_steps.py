@@ -77,5 +77,17 @@ def page_shows(world: World, text: str) -> None:
 @then("网页上没有可办理的操作")
 def no_actions(world: World) -> None:
     assert isinstance(world.result, httpx.Response)
+    assert world.result.status_code == 200
     assert re.search(r'<form id="form-', world.result.text) is None
-    assert "本案当前环节无需您办理" in world.result.text
+
+
+@when(parsers.parse('"{username:w}" 在网页上打开该件在 {day} 日终时所知的情况'))
+def open_case_as_of(world: World, web_base: str, username: str, day: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(_case_url(world), params={"as_of": day})
+
+
+@when(parsers.parse('"{username:w}" 在网页上回放该件的第 {step:d} 步'))
+def replay_step(world: World, web_base: str, username: str, step: int) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(f"/audit{_case_url(world)}/replay", params={"step": step})
