@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 from uuid import UUID
+
+from pydantic import SecretStr
 
 from tracker.aggregates.petition import Petition
 from tracker.application import Tracker
@@ -107,3 +110,19 @@ def test_demo_fills_an_empty_store_with_every_kind_of_case(store: Settings) -> N
     assert "already has data" in unchanged.stdout
     refused = run(store, "demo")
     assert refused.returncode == 1
+
+
+def test_new_key_makes_a_key_that_encrypts_the_store(store: Settings) -> None:
+    made = run(store, "new-key")
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert len(base64.b64decode(key)) == 32  # AES-256
+    assert run(store, "new-key").stdout.strip() != key  # a new one each time
+    encrypted = store.model_copy(update={"cipher_key": SecretStr(key)})
+    app = Tracker(encrypted)
+    app.accounts.create_first_admin("root", "管理员", "a-long-password")
+    app.close()
+    # A store opened with the key reads back what it wrote with it.
+    reopened = Tracker(encrypted)
+    assert reopened.accounts.get(reopened.accounts.principal("root"), "root").username == "root"
+    reopened.close()

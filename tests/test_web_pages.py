@@ -240,3 +240,16 @@ def test_every_main_page_renders_in_english(base: str, username: str) -> None:
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.status_code)
             assert 'lang="en"' in answer.text, path
+
+
+def test_a_session_left_idle_for_half_an_hour_ends(base: str, clock: FixedClock) -> None:
+    with signed_in(base, "li") as li:
+        clock.advance(minutes=29)
+        assert li.get("/").status_code == 200  # and the idle time starts again
+        clock.advance(minutes=29)
+        assert li.get("/").status_code == 200
+        clock.advance(minutes=31)
+        ended = li.get("/cases")
+        assert ended.status_code == 303
+        assert ended.headers["location"].startswith("/login")
+        assert li.get("/").status_code == 303  # signed out, not only refused once

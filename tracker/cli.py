@@ -156,6 +156,14 @@ def check() -> None:
     console.print("Read models and events agree (台帐、报表、实际三一致)")
 
 
+@cli.command("new-key")
+def new_key() -> None:
+    """Print a new key for encrypting stored events (TRACKER_CIPHER_KEY), AES-256."""
+    from eventsourcing.cipher import AESCipher
+
+    console.print(AESCipher.create_key(32), markup=False, highlight=False)
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",

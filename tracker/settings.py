@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         "worker: a separate `tracker project` process does, and readers wait for it",
     )
     cipher_key: SecretStr | None = None
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a session unused this long ends"
+    )
+    secure_cookies: bool = Field(
+        default=False, description="send the session cookie over HTTPS only (set behind HTTPS)"
+    )
     session_secret: SecretStr | None = Field(
         default=None,
         description="signs the session cookie; unset: a new one each start (sessions end)",

@@ -55,12 +55,14 @@ ROUTERS = tuple(
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment) and ``clock`` (default: system)."""
+    chosen = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        chosen = settings or Settings()
-        app.state.settings = chosen
-        app.state.tracker = Tracker(chosen, clock=clock)
+        # Read again at start: the module-level app is made at import, the store chosen at start.
+        started = settings or Settings()
+        app.state.settings = started
+        app.state.tracker = Tracker(started, clock=clock)
         try:
             yield
         finally:
@@ -86,18 +88,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # Added last, so it runs first: the session is there for everything above.
     app.add_middleware(
         SessionMiddleware,
-        secret_key=_session_secret(settings),
+        secret_key=_session_secret(chosen),
         session_cookie="tracker_session",
         same_site="lax",
-        https_only=False,
+        https_only=chosen.secure_cookies,
     )
     return app
 
 
-def _session_secret(settings: Settings | None) -> str:
-    chosen = settings or Settings()
-    if chosen.session_secret is not None:
-        return chosen.session_secret.get_secret_value()
+def _session_secret(settings: Settings) -> str:
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
     log.warning("TRACKER_SESSION_SECRET is not set: sessions end when the server stops")
     return secrets.token_urlsafe(32)
 

@@ -71,6 +71,7 @@ def sign_in(request: Request, who: Principal) -> None:
     language = request.session.get("lang")
     request.session.clear()
     request.session["user"] = who.username
+    request.session["seen"] = request.app.state.tracker.clock.now().timestamp()
     if language is not None:
         request.session["lang"] = language
     csrf_token(request)
@@ -84,11 +85,18 @@ def sign_out(request: Request) -> None:
 
 
 def current_user(request: Request) -> Principal:
-    """The signed-in user, as the store knows them now."""
+    """The signed-in user, as the store knows them now; a session left idle too long has ended."""
     username = request.session.get("user")
     if not isinstance(username, str):
         raise LoginRequired()
     app: Tracker = request.app.state.tracker
+    now = app.clock.now().timestamp()
+    seen = request.session.get("seen")
+    idle = request.app.state.settings.session_idle_minutes * 60
+    if not isinstance(seen, (int, float)) or now - seen > idle:
+        sign_out(request)
+        raise LoginRequired()
+    request.session["seen"] = now
     try:
         return app.accounts.principal(username)
     except TrackerError:
