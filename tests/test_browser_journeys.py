@@ -198,8 +198,9 @@ def test_an_approver_takes_an_application_through_posting_objection_decision_del
     decide.get_by_role("button").click()  # too early: the posting runs until 2026-03-09
     expect(page.locator("#form-decide [role=alert]")).to_contain_text("张榜公布至")
 
-    site.clock.set(FixedClock.on(date(2026, 3, 10)).now())
-    page.reload()
+    site.clock.set(FixedClock.on(date(2026, 3, 10)).now())  # the session has ended since
+    sign_in(page, site.base, "wang")
+    page.goto(f"{site.base}/approvals/{site.approval}")
     decide = page.locator("#form-decide")
     decide.get_by_label("已批准").select_option(label="是")
     decide.get_by_label("生育证号").fill("鼓东生〔2026〕001号")
