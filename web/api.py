@@ -31,7 +31,7 @@ from tracker.person import Person
 from tracker.resident_id import ResidentId
 from web import i18n
 from web.case_forms import FORMS
-from web.forms import CommandForm, FormError, Input
+from web.forms import CommandForm, Input, parse_inputs
 from web.pages.audit import FeedFilters, trail_of
 from web.pages.case_page import PATHS, end_of, service_for
 from web.pages.cases import CaseFilters
@@ -209,12 +209,10 @@ def open_case(
     app: Tracker = request.app.state.tracker
     form = form_for(app, who, kind)
     who.require(form.action)
-    values: dict[str, Any] = {}
-    for item in form.inputs:
-        try:
-            values[item.name] = item.convert(str(body.fields.get(item.name, "")))
-        except FormError as error:
-            raise InvalidValue(field=item.name, problem=error.message) from None
+    values, errors = parse_inputs(form.inputs, body.fields)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InvalidValue(field=name, problem=message)
     values["people"] = tuple(
         Person(p.name, ResidentId.parse(p.id_number, app.clock.today()) if p.id_number else None)
         for p in body.people

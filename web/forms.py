@@ -99,6 +99,20 @@ def _schedule(text: str) -> tuple[Instalment, ...]:
     return tuple(instalments)
 
 
+def parse_inputs(
+    inputs: tuple[Input, ...], data: Mapping[str, object]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each input's typed value by name, and the errors by name (message ids)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for item in inputs:
+        try:
+            values[item.name] = item.convert(str(data.get(item.name, "")))
+        except FormError as error:
+            errors[item.name] = error.message
+    return values, errors
+
+
 class FormError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -117,14 +131,8 @@ class CommandForm:
 
     def parse(self, data: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         """The values by name, and the errors by field name (message ids)."""
-        values: dict[str, Any] = dict(self.fixed)
-        errors: dict[str, str] = {}
-        for item in self.inputs:
-            try:
-                values[item.name] = item.convert(str(data.get(item.name, "")))
-            except FormError as error:
-                errors[item.name] = error.message
-        return values, errors
+        values, errors = parse_inputs(self.inputs, data)
+        return {**self.fixed, **values}, errors
 
     def run(
         self, service: Any, who: Any, case_id: Any, values: dict[str, Any], version: int

@@ -25,7 +25,7 @@ from tracker.person import Person
 from tracker.resident_id import ResidentId
 from web import i18n
 from web.case_forms import CHANNELS, LEVELS
-from web.forms import FormError, Input
+from web.forms import Input, parse_inputs
 from web.labels import FIELDS, N_
 from web.pages.case_page import case_url
 from web.rendering import is_htmx, render
@@ -218,13 +218,9 @@ async def open_case(
     app: Tracker = request.app.state.tracker
     locale = request.state.locale
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for item in form.inputs:
-        try:
-            values[item.name] = item.convert(data.get(item.name, ""))
-        except FormError as error:
-            errors[item.name] = i18n.translations(locale).gettext(error.message)
+    values, errors = parse_inputs(form.inputs, data)
+    catalogue = i18n.translations(locale)
+    errors = {name: catalogue.gettext(message) for name, message in errors.items()}
     values["people"] = _people(form, data, app.clock.today(), errors, locale)
     message = None
     if not errors:
