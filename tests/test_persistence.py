@@ -93,13 +93,17 @@ def test_value_types_survive_the_store_exactly(app: Tracker) -> None:
     username, case_id = _officer_and_case(app)
     fresh = Tracker(app.settings, clock=app.clock)
     try:
-        view = fresh.petitions.get(fresh.accounts.principal(username), case_id)
+        who = fresh.accounts.principal(username)
+        view = fresh.petitions.get(who, case_id)
+        petition = fresh.load(Petition, case_id, who)  # the view shows people as text
     finally:
         fresh.close()
     assert view.received_on == date(2026, 2, 10)
     assert view.channel is Channel.VISIT
     assert view.lodged_level is Level.SUB_DISTRICT
-    assert view.petitioners[0].id_number == make_resident_id("350102", date(1980, 1, 2), 124)
+    assert petition.petitioners == (
+        Person("王芳", make_resident_id("350102", date(1980, 1, 2), 124)),
+    )
 
 
 def test_sqlite_file_runs_in_wal_mode(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_a_case_is_opened_through_the_api(base: str) -> None:
                 },
             },
         )
-    assert case["spouses"][0]["id_number"] == wife[:6] + "********" + wife[14:]  # masked
+    assert case["spouses"][0]["id_number"] == wife  # whole on the case, for the officer
     assert bad_id.status_code == 422
     assert bad_id.json()["field"] == "id_number"
 

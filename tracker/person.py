@@ -8,6 +8,11 @@ from tracker.errors import InvalidValue, MissingValue
 from tracker.resident_id import ResidentId
 
 
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**: enough to recognise a case, not enough to identify a person."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str
@@ -26,7 +31,7 @@ class Person:
     @property
     def masked_name(self) -> str:
         """张三丰 -> 张**: enough to recognise a case, not enough to identify a person."""
-        return self.name[0] + "*" * (len(self.name) - 1)
+        return mask_name(self.name)
 
     def identified(self) -> Person:
         """The same person, refusing a missing ID number where the law requires one."""

@@ -32,6 +32,30 @@ def open_case_page(world: World, web_base: str, username: str) -> None:
         world.result = client.get(_case_url(world))
 
 
+@when(parsers.parse('"{username:w}" 在网页上打开案件列表'))
+def open_case_list(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get("/cases")
+
+
+@when(parsers.parse('"{username:w}" 在网页上打开该件的操作记录'))
+def open_timeline(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(f"/audit{_case_url(world)}")
+
+
+@when(parsers.parse('"{username:w}" 在网页上导出该件的操作记录'))
+def export_trail(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(f"/audit{_case_url(world)}/trail.csv")
+
+
+@when(parsers.parse('"{username:w}" 通过接口读取该件'))
+def read_through_api(world: World, web_base: str, username: str) -> None:
+    with signed_in(web_base, username, PASSWORD) as client:
+        world.result = client.get(f"/api/cases/petition/{world.case}")
+
+
 @when(parsers.parse('"{username:w}" 在网页上受理该件'))
 def accept_on_page(world: World, web_base: str, username: str) -> None:
     with signed_in(web_base, username, PASSWORD) as client:
@@ -72,6 +96,12 @@ def answered(world: World, status: int) -> None:
 def page_shows(world: World, text: str) -> None:
     assert isinstance(world.result, httpx.Response)
     assert text in world.result.text
+
+
+@then(parsers.parse('网页不显示 "{text}"'))
+def page_does_not_show(world: World, text: str) -> None:
+    assert isinstance(world.result, httpx.Response)
+    assert text not in world.result.text
 
 
 @then("网页上没有可办理的操作")

@@ -9,6 +9,7 @@ from uuid import UUID
 from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.application import Recorded
+from tracker.disclosure import disclosure_for
 from tracker.errors import DomainError, InvalidValue
 from tracker.permissions import Action, Principal
 from tracker.person import Person
@@ -220,7 +221,10 @@ class Approvals(CaseService[SecondBirthApproval]):
             SecondBirthApproval, case_id, who, version=version, as_known_on=as_known_on
         )
         return snapshot(
-            ApprovalView, approval, is_overdue=approval.is_overdue(self.app.today(as_known_on))
+            ApprovalView,
+            approval,
+            disclosure_for(who),
+            is_overdue=approval.is_overdue(self.app.today(as_known_on)),
         )
 
     def correct(

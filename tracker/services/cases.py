@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+from tracker.disclosure import Place, disclosure_for
 from tracker.permissions import Action, Principal
 from tracker.projections.case_index import CasePage, CaseQuery, select_cases
 from tracker.services.base import Service
@@ -13,12 +15,16 @@ class Cases(Service):
     def list(
         self, who: Principal, query: CaseQuery, *, as_known_on: datetime | None = None
     ) -> CasePage:
-        """Cases in the user's scope; includes every command recorded before the call."""
+        """Cases in the user's scope; includes every command recorded before the call.
+
+        The search matches the whole names; the rows name the people as the user may see
+        them in a list (``tracker.disclosure``).
+        """
         who.require(Action.READ_CASES)
         views = self.app.views
         views.refresh()
         with views.db.read() as cursor:
-            return select_cases(
+            page = select_cases(
                 cursor,
                 views.suffix(cursor, "case_index"),
                 query,
@@ -26,3 +32,6 @@ class Cases(Service):
                 scope=who.community,
                 as_known_on=as_known_on,
             )
+        shown = disclosure_for(who)
+        rows = tuple(replace(row, names=shown.names(row.names, Place.LISTS)) for row in page.rows)
+        return replace(page, rows=rows)

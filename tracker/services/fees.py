@@ -9,6 +9,7 @@ from uuid import UUID
 from tracker.aggregates.fee_collection import ChallengeKind, FeeCollection, Instalment
 from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.application import Recorded
+from tracker.disclosure import disclosure_for
 from tracker.errors import DomainError, InvalidValue
 from tracker.money import Money
 from tracker.permissions import Action, Principal
@@ -189,6 +190,7 @@ class Fees(CaseService[FeeCollection]):
         return snapshot(
             FeeView,
             case,
+            disclosure_for(who),
             late_fee=case.late_fee(as_of, self._abolished_on),
             late_fee_as_of=as_of,
         )

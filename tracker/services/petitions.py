@@ -9,6 +9,7 @@ from uuid import UUID
 from tracker.aggregates.account import Account
 from tracker.aggregates.petition import Channel, Level, Outcome, Petition, Satisfaction
 from tracker.application import Recorded
+from tracker.disclosure import disclosure_for
 from tracker.errors import CaseNotFound, InvalidValue
 from tracker.permissions import Action, Principal
 from tracker.person import Person
@@ -314,6 +315,7 @@ class Petitions(CaseService[Petition]):
         return snapshot(
             PetitionView,
             petition,
+            disclosure_for(who),
             is_collective=petition.is_collective(self.app.policy.collective_threshold),
             is_overdue=petition.is_overdue(today),
         )

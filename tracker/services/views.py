@@ -11,16 +11,23 @@ from tracker.aggregates.approval import ApprovalStage, Objection
 from tracker.aggregates.fee_collection import FeeStage, Instalment, Receipt
 from tracker.aggregates.petition import Channel, Level, Outcome, PetitionStage, Satisfaction
 from tracker.deadlines import ClockStop, Deadline
+from tracker.disclosure import Disclosure, PersonView, Place
 from tracker.money import Money
-from tracker.person import Person
 
 V = TypeVar("V")
 
 
-def snapshot(view_class: type[V], aggregate: Any, **derived: Any) -> V:
-    """Copy the aggregate's attributes named like the view's fields, then the derived ones."""
+def snapshot(view_class: type[V], aggregate: Any, shown: Disclosure, **derived: Any) -> V:
+    """Copy the aggregate's attributes named like the view's fields, then the derived ones.
+
+    The people in them come as ``shown`` lets the user see them on a case (``tracker.disclosure``).
+    """
     values = {
-        f.name: derived[f.name] if f.name in derived else getattr(aggregate, f.name)
+        f.name: shown.field(
+            f.name,
+            derived[f.name] if f.name in derived else getattr(aggregate, f.name),
+            Place.CASE,
+        )
         for f in fields(view_class)  # type: ignore[arg-type]
     }
     return view_class(**values)
@@ -33,7 +40,7 @@ class PetitionView:
     stage: PetitionStage
     channel: Channel
     received_on: date
-    petitioners: tuple[Person, ...]
+    petitioners: tuple[PersonView, ...]
     headcount: int
     community: str
     category: str
@@ -71,7 +78,7 @@ class ApprovalView:
     id: UUID
     version: int
     stage: ApprovalStage
-    spouses: tuple[Person, ...]
+    spouses: tuple[PersonView, ...]
     community: str
     existing_children: int
     policy_ground: str
@@ -84,7 +91,7 @@ class ApprovalView:
     decided_on: date | None
     certificate_number: str | None
     delivered_on: date | None
-    received_by: str | None
+    received_by: str | None  # a name: as the disclosure rule shows it
     delivering_officer: str | None
     withdrawn_on: date | None
     decision_due: date
@@ -99,7 +106,7 @@ class FeeView:
     version: int
     stage: FeeStage
     decision_number: str
-    liable_parties: tuple[Person, ...]
+    liable_parties: tuple[PersonView, ...]
     community: str
     amount: Money
     decided_on: date

@@ -23,7 +23,12 @@ def posting_board(
     who: Annotated[Principal, Depends(current_user)],
     community: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    """Names and grounds only: the ID numbers are not for the notice board."""
+    """Names and grounds only: the ID numbers are not for the notice board.
+
+    It is the public notice, so it names the couples: the approvers and officers who print it
+    see the names whole, as everywhere; an auditor or admin sees them masked, like every list
+    (``tracker.disclosure``).
+    """
     app: Tracker = request.app.state.tracker
     chosen = community or None
     listed = app.cases.list(
