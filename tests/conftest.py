@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.steps.petition_report_steps",
     "tests.steps.audit_trail_steps",
     "tests.steps.web_steps",
+    "tests.steps.sign_in_steps",
 ]
 
 

@@ -34,6 +34,18 @@ class Settings(BaseSettings):
         default=None,
         description="signs the session cookie; unset: a new one each start (sessions end)",
     )
+    sign_in_failures: int = Field(
+        default=5, ge=1, le=100, description="failed sign-ins of one username that lock it"
+    )
+    sign_in_address_failures: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="failed sign-ins from one client address that lock it (an office shares one)",
+    )
+    sign_in_lock_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="how long those failures count and lock"
+    )
     policy_file: Path | None = None
 
     @field_validator("database_url")
@@ -69,7 +81,7 @@ class Settings(BaseSettings):
             env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path or ":memory:")
         if self.cipher_key is not None:
             env.update(
-                CIPHER_TOPIC="eventsourcing.cipher:AESCipher",
+                CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
                 CIPHER_KEY=self.cipher_key.get_secret_value(),
             )
         return env

@@ -15,6 +15,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from tracker.aggregates.approval import ApprovalStage
 from tracker.aggregates.fee_collection import ChallengeKind, FeeStage, Instalment
 from tracker.aggregates.petition import Channel, Level, Outcome, PetitionStage, Satisfaction
+from tracker.aggregates.sign_in import SessionEnd, SignInOutcome
 from tracker.aggregates.unique_number import NumberKind
 from tracker.money import Money
 from tracker.person import Person
@@ -103,6 +104,8 @@ ENUMS: dict[str, type[Enum]] = {
     "challenge_kind": ChallengeKind,
     "number_kind": NumberKind,
     "role": Role,
+    "sign_in_outcome": SignInOutcome,
+    "session_end": SessionEnd,
 }
 
 

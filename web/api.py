@@ -20,16 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from tracker.application import Recorded, Tracker
 from tracker.display import render
 from tracker.errors import (
-    CaseNotFound,
-    ConcurrentChange,
     InvalidValue,
-    PermissionDenied,
     TrackerError,
 )
 from tracker.permissions import Principal
 from tracker.person import Person
 from tracker.resident_id import ResidentId
-from web import i18n
+from web import i18n, refusals
 from web.case_forms import FORMS
 from web.forms import CommandForm, Input, parse_inputs
 from web.pages.audit import FeedFilters, trail_of
@@ -58,9 +55,7 @@ class SessionOut(BaseModel):
 @router.post("/session")
 def open_session(request: Request, credentials: Credentials) -> SessionOut:
     """Sign in; the answer's ``csrf_token`` goes in the ``X-CSRF-Token`` header of later POSTs."""
-    app: Tracker = request.app.state.tracker
-    who = app.accounts.authenticate(credentials.username, credentials.password)
-    sign_in(request, who)
+    who = sign_in(request, credentials.username, credentials.password)
     return SessionOut(
         username=who.username,
         roles=sorted(role.value for role in who.roles),
@@ -118,6 +113,8 @@ def _field_type(item: Input) -> Any:
         return Literal[tuple(value for value, _ in item.choices)]
     if item.kind == "schedule":
         return list[Instalment]
+    if item.kind == "case":
+        return UUID
     return str  # text, textarea, money (yuan, e.g. "1200.50")
 
 
@@ -264,15 +261,7 @@ def workload(request: Request, who: Who, days: Annotated[int, Query(ge=0, le=366
 
 def error_body(error: TrackerError, locale: str) -> JSONResponse:
     """A refusal as JSON, with the status the pages use for it."""
-    status = (
-        404
-        if isinstance(error, CaseNotFound)
-        else 403
-        if isinstance(error, PermissionDenied)
-        else 409
-        if isinstance(error, ConcurrentChange)
-        else 422
-    )
+    status = refusals.status_of(error)
     field = error.params.get("field")
     return JSONResponse(
         {

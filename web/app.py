@@ -24,11 +24,12 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.application import Tracker
 from tracker.clock import Clock
-from tracker.errors import CaseNotFound, PermissionDenied, TrackerError
+from tracker.errors import TrackerError
 from tracker.settings import Settings
 from web import api, i18n
 from web.labels import N_
 from web.pages import audit, auth, case_page, cases, home, new_case, posting, reports
+from web.refusals import status_of
 from web.rendering import is_htmx, render
 from web.security import HEADERS, CsrfRefused, LoginRequired
 
@@ -157,15 +158,7 @@ def _add_error_pages(app: FastAPI) -> None:
     async def refused(request: Request, exc: TrackerError) -> Response:
         if _is_api(request):
             return api.error_body(exc, _locale(request))
-        # Another community's case is "not found", never "forbidden", so ids cannot be probed.
-        status = (
-            404
-            if isinstance(exc, CaseNotFound)
-            else 403
-            if isinstance(exc, PermissionDenied)
-            else 422
-        )
-        return page(request, status, i18n.error_message(exc, _locale(request)))
+        return page(request, status_of(exc), i18n.error_message(exc, _locale(request)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -17,6 +17,7 @@ KINDS = {
     "fee": N_("Social-fee collection"),
     "account": N_("Account"),
     "claim": N_("Number claim"),
+    "sign_in": N_("Sign-in"),
 }
 
 STAGES = {
@@ -140,6 +141,8 @@ EVENTS = {
     "RoleRevoked": N_("Role revoked"),
     "SatisfactionRecorded": N_("Satisfaction recorded"),
     "ScopeChanged": N_("Scope changed"),
+    "SessionEnded": N_("Signed out"),
+    "SignInAttempted": N_("Sign-in attempt"),
     "Terminated": N_("Ended"),
     "Withdrawn": N_("Withdrawn"),
     "WrittenOff": N_("Written off"),

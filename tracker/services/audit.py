@@ -9,7 +9,9 @@ from uuid import UUID
 
 from tracker.aggregates.account import Account
 from tracker.aggregates.base import TrackedAggregate
+from tracker.aggregates.sign_in import SignIn
 from tracker.check import Checker, Difference
+from tracker.disclosure import Place, disclosure_for
 from tracker.errors import CaseNotFound, PermissionDenied
 from tracker.permissions import Action, Principal
 from tracker.services.base import Service
@@ -61,10 +63,11 @@ class Audit(Service):
         if not who.may(Action.READ_HISTORY):
             who.require(Action.READ_ACCOUNT_HISTORY)
         aggregate = self.app.load(TrackedAggregate, case_id, who)  # scope check
-        if isinstance(aggregate, Account):
+        if isinstance(aggregate, (Account, SignIn)):
             who.require(Action.READ_ACCOUNT_HISTORY)
         else:
             who.require(Action.READ_HISTORY)
+        shown = disclosure_for(who)  # the people in the events, as in any trail
         records = []
         for event in self.app.events.get(case_id):
             values = {
@@ -79,7 +82,7 @@ class Audit(Service):
                     actor=getattr(event, "actor", ""),
                     recorded_at=getattr(event, "timestamp"),  # noqa: B009 - not on the protocol
                     business_date=business_date(type(event).__name__, values),
-                    fields=values,
+                    fields={name: shown.field(name, v, Place.LISTS) for name, v in values.items()},
                 )
             )
         if not records:

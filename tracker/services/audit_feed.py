@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
+from tracker.disclosure import Disclosure, Place, disclosure_for
 from tracker.errors import CaseNotFound, InvalidValue
 from tracker.permissions import Action, Principal
 from tracker.projections.audit_trail import (
+    ACCOUNT_KINDS,
     AuditPage,
     AuditRow,
     FeedQuery,
@@ -17,6 +20,19 @@ from tracker.projections.audit_trail import (
 from tracker.services.base import Service
 
 NAME = "audit_trail"
+
+
+def _disclosed(shown: Disclosure, row: AuditRow) -> AuditRow:
+    """The row with the people its changes name as the user may see them in a trail."""
+    changes = tuple(
+        replace(
+            change,
+            before=shown.field(change.field, change.before, Place.LISTS),
+            after=shown.field(change.field, change.after, Place.LISTS),
+        )
+        for change in row.changes
+    )
+    return replace(row, changes=changes)
 
 
 def _aware(field: str, moment: datetime | None) -> datetime | None:
@@ -44,11 +60,12 @@ class AuditFeed(Service):
         current = rows[-1]
         if current.community is not None and not who.sees(current.community):
             raise CaseNotFound(case_id=case_id)
-        if current.kind == "account":
+        if current.kind in ACCOUNT_KINDS:
             who.require(Action.READ_ACCOUNT_HISTORY)
         else:
             who.require(Action.READ_HISTORY)
-        return tuple(rows)
+        shown = disclosure_for(who)
+        return tuple(_disclosed(shown, row) for row in rows)
 
     def feed(
         self,
@@ -86,7 +103,7 @@ class AuditFeed(Service):
         views = self.app.views
         views.refresh()
         with views.db.read() as cursor:
-            return select_feed(
+            found = select_feed(
                 cursor,
                 views.suffix(cursor, NAME),
                 query,
@@ -94,3 +111,5 @@ class AuditFeed(Service):
                 cases=cases,
                 accounts=accounts,
             )
+        shown = disclosure_for(who)
+        return replace(found, rows=tuple(_disclosed(shown, row) for row in found.rows))

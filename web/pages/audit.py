@@ -136,7 +136,7 @@ def replay(
 
 class FeedFilters(QueryFilters):
     actor: str | None = Field(default=None, max_length=32)
-    kind: Literal["petition", "approval", "fee", "account", "claim"] | None = None
+    kind: Literal["petition", "approval", "fee", "account", "claim", "sign_in"] | None = None
     community: str | None = Field(default=None, max_length=40)
     event_type: str | None = Field(default=None, max_length=40)
     recorded_from: date | None = None

@@ -8,9 +8,9 @@ from urllib.parse import quote, urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracker.application import Tracker
 from tracker.errors import TrackerError
 from web import i18n
+from web.refusals import status_of
 from web.rendering import render
 from web.security import check_csrf, csrf_token, sign_in, sign_out
 
@@ -47,9 +47,8 @@ def login(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    app: Tracker = request.app.state.tracker
     try:
-        who = app.accounts.authenticate(username, password)
+        sign_in(request, username, password)
     except TrackerError as error:
         context = {
             "next": _safe_next(next),
@@ -57,8 +56,7 @@ def login(
             "error": i18n.error_message(error, request.state.locale),
             "username": username,
         }
-        return render(request, "login.html", context, status_code=401)
-    sign_in(request, who)
+        return render(request, "login.html", context, status_code=status_of(error))
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
