@@ -47,6 +47,7 @@ from tracker.permissions import Principal
 from tracker.projections.case_index import CasePage, CaseQuery
 from tracker.projections.database import Cursor, ViewDatabase
 from tracker.projections.runner import suffix
+from tracker.projections.sealing import Sealer
 from tracker.roles import Role
 from tracker.settings import Settings
 
@@ -411,6 +412,10 @@ class _RecordingCursor:
     def dialect(self) -> str:
         return self.inner.dialect
 
+    @property
+    def sealer(self) -> Sealer:
+        return self.inner.sealer
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.seen.append((sql, tuple(params)))
         self.inner.execute(sql, params)
@@ -435,6 +440,7 @@ class _RecordingViews:
 
     def __post_init__(self) -> None:
         self.dialect = self.inner.dialect
+        self.sealer = self.inner.sealer
 
     def write(self) -> AbstractContextManager[Cursor]:
         return self.inner.write()

@@ -7,20 +7,37 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from pydantic import SecretStr
 
+from tests.stores import postgres_schema
+from tests.story import hire, register
 from tracker.aggregates.petition import Petition
 from tracker.application import Tracker
+from tracker.clock import FixedClock
+from tracker.projections.case_index import CaseQuery
 from tracker.settings import Settings
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 
 
-def run(store: Settings, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DATABASE_URL": store.database_url, "COLUMNS": "200"}
+def run(
+    store: Settings, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": store.database_url,
+        "COLUMNS": "200",
+        **(env or {}),
+    }
+    if store.cipher_key is not None:
+        env["TRACKER_CIPHER_KEY"] = store.cipher_key.get_secret_value()
     return subprocess.run(
         [TRACKER, *args], input=stdin, env=env, capture_output=True, text=True, timeout=300
     )
@@ -126,3 +143,44 @@ def test_new_key_makes_a_key_that_encrypts_the_store(store: Settings) -> None:
     reopened = Tracker(encrypted)
     assert reopened.accounts.get(reopened.accounts.principal("root"), "root").username == "root"
     reopened.close()
+
+
+@contextmanager
+def _empty_store_beside(store: Settings, tmp_path: Path) -> Iterator[str]:
+    if store.is_postgres:
+        with postgres_schema() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'rekeyed.sqlite3'}"
+
+
+def test_rekey_copies_every_event_into_a_new_store_under_a_new_key(
+    store: Settings, tmp_path: Path
+) -> None:
+    old_key, new_key = (run(store, "new-key").stdout.strip() for _ in range(2))
+    source = store.model_copy(update={"cipher_key": SecretStr(old_key)})
+    app = Tracker(source, clock=FixedClock.on(date(2026, 3, 2)))
+    hire(app)
+    register(app, "li", date(2026, 2, 20))
+    events = app.recorder.max_notification_id()
+    app.close()
+    with _empty_store_beside(store, tmp_path) as url:
+        unkeyed = run(source, "rekey", "--to", url)
+        assert unkeyed.returncode == 2, "a copy without a key needs --unencrypted"
+        copied = run(source, "rekey", "--to", url, env={"TRACKER_NEW_CIPHER_KEY": new_key})
+        assert copied.returncode == 0, copied.stdout + copied.stderr
+        assert f"Copied {events} events" in copied.stdout
+        target = Settings(database_url=url, cipher_key=SecretStr(new_key))
+        checked = run(target, "check")
+        assert checked.returncode == 0, checked.stdout
+        rekeyed = Tracker(target)
+        auditor = rekeyed.accounts.principal("zhou")
+        assert [row.names for row in rekeyed.cases.list(auditor, CaseQuery()).rows] == ["王**"]
+        assert rekeyed.recorder.max_notification_id() == events
+        rekeyed.close()
+        again = run(source, "rekey", "--to", url, env={"TRACKER_NEW_CIPHER_KEY": new_key})
+        assert again.returncode == 1, "copied twice into the same store"
+        old_key_on_new_store = Tracker(target.model_copy(update={"cipher_key": SecretStr(old_key)}))
+        with pytest.raises(ValueError, match="Invalid cipher tag"):
+            old_key_on_new_store.accounts.principal("zhou")
+        old_key_on_new_store.close()

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import Environment
 
 from tracker.aggregates.base import Act, TrackedAggregate
 from tracker.clock import SHANGHAI, Clock, SystemClock
@@ -70,6 +71,7 @@ class Tracker(Application[UUID]):
         from tracker.services.fees import Fees
         from tracker.services.petition_reports import PetitionReports
         from tracker.services.petitions import Petitions
+        from tracker.services.sign_ins import SignIns
         from tracker.services.workload import Workload
 
         self.views = Views(
@@ -79,6 +81,7 @@ class Tracker(Application[UUID]):
             inline=self.settings.projections == "inline",
         )
         self.accounts = Accounts(self)
+        self.sign_ins = SignIns(self)
         self.petitions = Petitions(self)
         self.approvals = Approvals(self)
         self.fees = Fees(self)
@@ -89,6 +92,16 @@ class Tracker(Application[UUID]):
         self.approval_reports = ApprovalReports(self)
         self.audit_feed = AuditFeed(self)
         self.workload = Workload(self)
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """The library's settings from ``Settings`` alone, never from the process environment.
+
+        The library would also read ``os.environ``, where a name prefixed with
+        the app's (``TRACKER_CIPHER_KEY``) outranks the one given: a store
+        opened with other settings than the environment's (``tracker rekey``)
+        would get the environment's key.
+        """
+        return Environment(name, {**type(self).env, **(env or {})})
 
     def close(self) -> None:
         views = getattr(self, "views", None)

@@ -17,7 +17,7 @@ from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
 from tracker.periods import Period
 from tracker.projections import approval_facts, fee_facts, petition_reports
-from tracker.projections.case_index import row_for
+from tracker.projections.case_index import opened, row_for
 from tracker.projections.reporting import replay
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class Checker:
 
         def current(cursor: Cursor, suffix: str) -> dict[str, dict[str, Any]]:
             cursor.execute(f"SELECT * FROM case_versions{suffix} WHERE superseded_at IS NULL")
-            return {row["case_id"]: row for row in cursor.fetchall()}
+            return {row["case_id"]: opened(row, cursor.sealer) for row in cursor.fetchall()}
 
         stored = self._read("case_index", current)
         differences = []

@@ -159,9 +159,49 @@ def check() -> None:
 @cli.command("new-key")
 def new_key() -> None:
     """Print a new key for encrypting stored events (TRACKER_CIPHER_KEY), AES-256."""
-    from eventsourcing.cipher import AESCipher
+    from eventsourcing.cryptography import AESCipher
 
     console.print(AESCipher.create_key(32), markup=False, highlight=False)
+
+
+@cli.command()
+def rekey(
+    to: Annotated[str, typer.Option(help="Database URL of the new, empty store.")],
+    unencrypted: Annotated[
+        bool, typer.Option(help="Write the new store without a key (only to leave encryption).")
+    ] = False,
+) -> None:
+    """Copy every event into a new store under the key in TRACKER_NEW_CIPHER_KEY.
+
+    The current store (TRACKER_DATABASE_URL, TRACKER_CIPHER_KEY) is only read.
+    """
+    import os
+
+    from pydantic import SecretStr, ValidationError
+
+    from tracker.rekey import TargetNotEmpty, copy_events
+
+    source = Settings()
+    key = os.environ.get("TRACKER_NEW_CIPHER_KEY")
+    if not key and not unencrypted:
+        console.print("[red]Refused:[/red] set TRACKER_NEW_CIPHER_KEY (tracker new-key makes one)")
+        raise typer.Exit(2)
+    try:
+        target = Settings(database_url=to, cipher_key=SecretStr(key) if key else None)
+    except ValidationError as error:
+        console.print(f"[red]Refused:[/red] {error.errors()[0]['msg']}")
+        raise typer.Exit(2) from None
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("Copying events", total=None)
+            copied = copy_events(
+                source, target, lambda done, of: progress.update(task, completed=done, total=of)
+            )
+    except TargetNotEmpty as error:
+        console.print(f"[red]Refused:[/red] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"Copied {copied} events into {_store_description(target)}")
+    console.print("Check it with `tracker check` under the new settings, then switch to it.")
 
 
 @cli.command()

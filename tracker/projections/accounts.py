@@ -42,7 +42,7 @@ class Accounts(Projection):
             "username",
             {
                 "username": case.username,
-                "display_name": case.display_name,
+                "display_name": writes.cursor.sealer.seal(case.display_name),
                 "community": case.community,
                 "roles": " ".join(sorted(role.value for role in case.roles)),
                 "active": int(case.active),
@@ -68,7 +68,7 @@ def select_accounts(cursor: Cursor, suffix: str, *, scope: str | None) -> tuple[
     return tuple(
         AccountRow(
             username=row["username"],
-            display_name=row["display_name"],
+            display_name=cursor.sealer.open(row["display_name"]),
             community=row["community"],
             roles=frozenset(Role(value) for value in row["roles"].split()),
             active=bool(row["active"]),

@@ -5,7 +5,8 @@ the community it belongs to, the reason given (``reason`` or ``grounds``),
 and, for every attribute of the aggregate that the event touched, the value
 before and after.  Values are rendered as JSON (dates, enums and money as
 text, ID numbers masked, password hashes never: they show as changed, as
-"[redacted]").
+"[redacted]").  Under a cipher key the values and reasons are sealed
+(``sealing``) and opened as they are read.
 
 The state a row is compared with is the aggregate's previous state as this
 projection rendered it: kept per aggregate in ``audit_state`` (one row each,
@@ -29,6 +30,7 @@ from tracker.aggregates.account import Account
 from tracker.aggregates.approval import SecondBirthApproval
 from tracker.aggregates.fee_collection import FeeCollection
 from tracker.aggregates.petition import Petition
+from tracker.aggregates.sign_in import SignIn
 from tracker.aggregates.unique_number import UniqueNumber
 from tracker.display import render
 from tracker.projections.projection import Projection
@@ -37,6 +39,7 @@ from tracker.services.audit import REDACTED, SECRETS, business_date
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.sealing import Sealer
     from tracker.projections.writes import Writes
 
 EVENTS = "audit_events"
@@ -47,8 +50,11 @@ KINDS: dict[type[Any], str] = {
     SecondBirthApproval: "approval",
     FeeCollection: "fee",
     Account: "account",
+    SignIn: "sign_in",
     UniqueNumber: "claim",
 }
+# Kinds whose rows need the right to read account histories, not case histories.
+ACCOUNT_KINDS = ("account", "sign_in")
 REASON_FIELDS = ("reason", "grounds")
 _BOOKKEEPING = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
@@ -156,6 +162,7 @@ class AuditTrail(Projection):
         self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
         events, state_table = f"{EVENTS}{suffix}", f"{STATE}{suffix}"
+        sealer = writes.cursor.sealer
         case_id = str(case.id)
         version = int(event.originator_version)
         before = self._previous(writes, state_table, case_id, version)
@@ -180,15 +187,19 @@ class AuditTrail(Projection):
                 "recorded_at": recorded_text(event.timestamp),
                 "business_date": None if day is None else day.isoformat(),
                 "community": getattr(case, "community", None),
-                "reason": reason_of(values),
-                "changes": _json_list(changes),
+                "reason": sealer.seal_optional(reason_of(values)),
+                "changes": sealer.seal(_json_list(changes)),
             },
         )
         # Serialised once per case and batch, however many of its events the batch holds.
         writes.put(
             state_table,
             "case_id",
-            {"case_id": case_id, "version": version, "state": after.serialised},
+            {
+                "case_id": case_id,
+                "version": version,
+                "state": lambda: sealer.seal(after.serialised()),
+            },
         )
         self._remember(case_id, version, after)
 
@@ -204,7 +215,7 @@ class AuditTrail(Projection):
                 f"no state of {case_id} at version {version - 1} in {table}; "
                 "rebuild the audit_trail read model"
             )
-        return _State(version - 1, None, json.loads(row["state"]))
+        return _State(version - 1, None, json.loads(writes.cursor.sealer.open(row["state"])))
 
     def _remember(self, case_id: str, version: int, state: _State) -> None:
         self._states.pop(case_id, None)
@@ -319,7 +330,7 @@ class AuditPage:
 MAX_PER_PAGE = 500
 
 
-def to_audit_row(row: Mapping[str, Any]) -> AuditRow:
+def to_audit_row(row: Mapping[str, Any], sealer: Sealer) -> AuditRow:
     day = row["business_date"]
     return AuditRow(
         position=int(row["position"]),
@@ -331,9 +342,10 @@ def to_audit_row(row: Mapping[str, Any]) -> AuditRow:
         recorded_at=datetime.fromisoformat(row["recorded_at"]),
         business_date=None if day is None else date.fromisoformat(day),
         community=row["community"],
-        reason=row["reason"],
+        reason=sealer.open_optional(row["reason"]),
         changes=tuple(
-            Change(c["field"], c["before"], c["after"]) for c in json.loads(row["changes"])
+            Change(c["field"], c["before"], c["after"])
+            for c in json.loads(sealer.open(row["changes"]))
         ),
     )
 
@@ -344,7 +356,7 @@ def select_trail(cursor: Cursor, suffix: str, case_id: UUID) -> list[AuditRow]:
         f"SELECT * FROM {EVENTS}{suffix} WHERE case_id = ? ORDER BY version",
         (str(case_id),),
     )
-    return [to_audit_row(row) for row in cursor.fetchall()]
+    return [to_audit_row(row, cursor.sealer) for row in cursor.fetchall()]
 
 
 def select_feed(
@@ -364,10 +376,11 @@ def select_feed(
     table = f"{EVENTS}{suffix}"
     where: list[str] = []
     params: list[Any] = []
+    listed = ", ".join(f"'{kind}'" for kind in ACCOUNT_KINDS)
     if not accounts:
-        where.append("kind <> 'account'")
+        where.append(f"kind NOT IN ({listed})")
     if not cases:
-        where.append("kind = 'account'")
+        where.append(f"kind IN ({listed})")
     if scope is not None:
         where.append("community = ?")
         params.append(scope)
@@ -392,5 +405,5 @@ def select_feed(
         f"SELECT * FROM {table} WHERE {condition} ORDER BY position DESC LIMIT ? OFFSET ?",
         [*params, per_page, (page - 1) * per_page],
     )
-    rows = tuple(to_audit_row(row) for row in cursor.fetchall())
+    rows = tuple(to_audit_row(row, cursor.sealer) for row in cursor.fetchall())
     return AuditPage(rows=rows, total=total, page=page, per_page=per_page)

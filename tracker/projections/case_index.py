@@ -20,9 +20,12 @@ from tracker.projections.projection import Projection, events_of, known_on
 if TYPE_CHECKING:
     from tracker.aggregates.base import TrackedAggregate
     from tracker.projections.database import Cursor
+    from tracker.projections.sealing import Sealer
     from tracker.projections.writes import Writes
 
 KINDS = {Petition: "petition", SecondBirthApproval: "approval", FeeCollection: "fee"}
+# Columns holding what people wrote or are called: sealed when the store has a key.
+PERSONAL = ("names", "summary")
 
 
 @dataclass(frozen=True)
@@ -152,21 +155,28 @@ class CaseIndex(Projection):
         row = row_for(case, self.policy.collective_threshold)
         if row is None:
             return
-        writes.version(f"case_versions{suffix}", row)
+        cursor = writes.cursor
         writes.insert(
             f"case_text{suffix}",
-            text_search.row(
-                writes.cursor.dialect, row["case_id"], row["version"], row["names"], row["summary"]
-            ),
+            text_search.row(cursor, row["case_id"], row["version"], row["names"], row["summary"]),
         )
+        sealed = {column: cursor.sealer.seal(row[column]) for column in PERSONAL}
+        writes.version(f"case_versions{suffix}", {**row, **sealed})
 
 
-def to_case_row(row: dict[str, Any]) -> CaseRow:
+def opened(row: dict[str, Any], sealer: Sealer) -> dict[str, Any]:
+    """A stored row with its personal columns opened."""
+    return {**row, **{column: sealer.open(row[column]) for column in PERSONAL}}
+
+
+def to_case_row(row: dict[str, Any], sealer: Sealer) -> CaseRow:
+    row = opened(row, sealer)
+
     def day(value: str | None) -> date | None:
         return None if value is None else date.fromisoformat(value)
 
-    opened = day(row["opened_on"])
-    assert opened is not None
+    opened_on = day(row["opened_on"])
+    assert opened_on is not None
     return CaseRow(
         case_id=row["case_id"],
         version=int(row["version"]),
@@ -177,7 +187,7 @@ def to_case_row(row: dict[str, Any]) -> CaseRow:
         assignee=row["assignee"],
         names=row["names"],
         summary=row["summary"],
-        opened_on=opened,
+        opened_on=opened_on,
         closed_on=day(row["closed_on"]),
         next_deadline=day(row["next_deadline"]),
         working_days=bool(row["working_days"]),
@@ -258,9 +268,7 @@ def select_cases(
         where.append(overdue if query.overdue else f"NOT {overdue}")
         params.append(today.isoformat())
     if query.text and query.text.strip():
-        found, found_params = text_search.condition(
-            cursor.dialect, f"case_text{suffix}", query.text
-        )
+        found, found_params = text_search.condition(cursor, f"case_text{suffix}", query.text)
         where.append(found)
         params += found_params
     if query.opened_from is not None:
@@ -282,5 +290,5 @@ def select_cases(
         f"ORDER BY {sort} IS NULL, {sort} {direction}, case_id LIMIT ? OFFSET ?",
         [*params, per_page, (page - 1) * per_page],
     )
-    rows = tuple(to_case_row(row) for row in cursor.fetchall())
+    rows = tuple(to_case_row(row, cursor.sealer) for row in cursor.fetchall())
     return CasePage(rows=rows, total=total, page=page, per_page=per_page)

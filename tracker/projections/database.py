@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import dict_row
 
+from tracker.projections.sealing import Sealer
 from tracker.settings import Settings
 
 Row = dict[str, Any]
@@ -26,6 +27,10 @@ class Cursor(Protocol):
     def dialect(self) -> str:
         """ "sqlite" or "postgresql", for the few statements the two write differently."""
 
+    @property
+    def sealer(self) -> Sealer:
+        """Seals the personal text a projection writes, and opens it for a query."""
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
     def fetchall(self) -> list[Row]: ...
@@ -34,6 +39,7 @@ class Cursor(Protocol):
 
 class ViewDatabase(Protocol):
     dialect: str
+    sealer: Sealer
 
     def write(self) -> AbstractContextManager[Cursor]:
         """One transaction, serialised with every other writer of the read models."""
@@ -46,8 +52,9 @@ class ViewDatabase(Protocol):
 class _SQLiteCursor:
     dialect = "sqlite"
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, sealer: Sealer) -> None:
         self._cursor = cursor
+        self.sealer = sealer
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(sql, params)
@@ -66,7 +73,8 @@ class _SQLiteCursor:
 class SQLiteViews:
     dialect = "sqlite"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, sealer: Sealer) -> None:
+        self.sealer = sealer
         # An in-memory event store gets in-memory views; a file gets the same file.
         self._connection = sqlite3.connect(
             path or ":memory:", isolation_level=None, check_same_thread=False, timeout=30
@@ -82,7 +90,7 @@ class SQLiteViews:
             cursor = self._connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
-                yield _SQLiteCursor(cursor)
+                yield _SQLiteCursor(cursor, self.sealer)
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
@@ -91,7 +99,7 @@ class SQLiteViews:
     @contextmanager
     def read(self) -> Iterator[Cursor]:
         with self._lock:
-            yield _SQLiteCursor(self._connection.cursor())
+            yield _SQLiteCursor(self._connection.cursor(), self.sealer)
 
     def close(self) -> None:
         self._connection.close()
@@ -100,8 +108,9 @@ class SQLiteViews:
 class _PostgresCursor:
     dialect = "postgresql"
 
-    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+    def __init__(self, cursor: psycopg.Cursor[Row], sealer: Sealer) -> None:
         self._cursor = cursor
+        self.sealer = sealer
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(sql.replace("?", "%s"), params)
@@ -119,7 +128,8 @@ class _PostgresCursor:
 class PostgresViews:
     dialect = "postgresql"
 
-    def __init__(self, conninfo: str, schema: str) -> None:
+    def __init__(self, conninfo: str, schema: str, sealer: Sealer) -> None:
+        self.sealer = sealer
         options = f"-c search_path={schema}" if schema else ""
         self._connection = psycopg.connect(conninfo, options=options, row_factory=dict_row)
         self._lock = threading.RLock()
@@ -129,12 +139,12 @@ class PostgresViews:
         with self._lock, self._connection.transaction(), self._connection.cursor() as cursor:
             # Writers of the read models take turns, across processes too.
             cursor.execute("SELECT pg_advisory_xact_lock(7351)")
-            yield _PostgresCursor(cursor)
+            yield _PostgresCursor(cursor, self.sealer)
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
         with self._lock, self._connection.transaction(), self._connection.cursor() as cursor:
-            yield _PostgresCursor(cursor)
+            yield _PostgresCursor(cursor, self.sealer)
 
     def close(self) -> None:
         self._connection.close()
@@ -142,6 +152,8 @@ class PostgresViews:
 
 def connect_views(settings: Settings) -> ViewDatabase:
     env = settings.eventsourcing_env()
+    key = settings.cipher_key
+    sealer = Sealer(None if key is None else key.get_secret_value())
     if settings.is_postgres:
         conninfo = psycopg.conninfo.make_conninfo(
             dbname=env["POSTGRES_DBNAME"],
@@ -150,5 +162,5 @@ def connect_views(settings: Settings) -> ViewDatabase:
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None,
         )
-        return PostgresViews(conninfo, env["POSTGRES_SCHEMA"])
-    return SQLiteViews(env["SQLITE_DBNAME"])
+        return PostgresViews(conninfo, env["POSTGRES_SCHEMA"], sealer)
+    return SQLiteViews(env["SQLITE_DBNAME"], sealer)

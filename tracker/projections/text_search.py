@@ -9,6 +9,12 @@ array on PostgreSQL) and the match is then confirmed with ``LIKE``, so only
 contiguous text counts.  A query of one character falls back to ``LIKE``
 alone.  Text is compared after NFKC normalisation and case folding, so
 full-width and upper-case letters match their plain forms.
+
+Under a cipher key (``sealing``) the row keeps no text and the index keeps
+keyed hashes of the text's single characters, pairs and triples instead of
+the pairs; a query matches when all of its own are there.  That is exact for
+queries of up to three characters (most names) and, for longer ones,
+contiguous in every three characters, which in practice is the same.
 """
 
 from __future__ import annotations
@@ -53,14 +59,40 @@ def create(cursor: Cursor, table: str) -> None:
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_grams ON {table} USING GIN (grams)")
 
 
-def row(dialect: str, case_id: str, version: int, *texts: str) -> dict[str, Any]:
+def sealed_grams(text: str) -> list[str]:
+    """Single characters, pairs and triples of each word: what a sealed index compares."""
+    found: dict[str, None] = {}
+    for word in _WORD.findall(normalised(text).replace("_", " ")):
+        for size in (1, 2, 3):
+            for i in range(len(word) - size + 1):
+                found.setdefault(word[i : i + size])
+    return list(found)
+
+
+def _query_grams(text: str) -> list[str]:
+    """The grams a sealed row must hold to contain ``text``: its triples, or the whole of it."""
+    found: dict[str, None] = {}
+    for word in _WORD.findall(normalised(text).replace("_", " ")):
+        if len(word) <= 3:
+            found.setdefault(word)
+        for i in range(len(word) - 2):
+            found.setdefault(word[i : i + 3])
+    return list(found)
+
+
+def row(cursor: Cursor, case_id: str, version: int, *texts: str) -> dict[str, Any]:
     text = normalised(" ".join(texts))
-    pairs = grams(text)
+    sealer = cursor.sealer
+    if sealer.sealed:
+        pairs = [sealer.token(gram) for gram in sealed_grams(text)]
+        text = ""
+    else:
+        pairs = grams(text)
     return {
         "case_id": case_id,
         "version": version,
         "text": text,
-        "grams": " ".join(pairs) if dialect == "sqlite" else pairs,
+        "grams": " ".join(pairs) if cursor.dialect == "sqlite" else pairs,
     }
 
 
@@ -68,13 +100,20 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def condition(dialect: str, table: str, text: str) -> tuple[str, list[Any]]:
+def condition(cursor: Cursor, table: str, text: str) -> tuple[str, list[Any]]:
     """A WHERE condition on the searched rows' ``case_id`` and ``version``."""
     wanted = normalised(text.strip())
-    where = ["text LIKE ? ESCAPE '\\'"]
-    params: list[Any] = [f"%{_escape_like(wanted)}%"]
-    pairs = grams(wanted)
-    if pairs and dialect == "sqlite":
+    where: list[str] = []
+    params: list[Any] = []
+    if cursor.sealer.sealed:
+        pairs = [cursor.sealer.token(gram) for gram in _query_grams(wanted)]
+        if not pairs:  # nothing a word is made of: punctuation only matches nothing
+            return "1 = 0", []
+    else:
+        where.append("text LIKE ? ESCAPE '\\'")
+        params.append(f"%{_escape_like(wanted)}%")
+        pairs = grams(wanted)
+    if pairs and cursor.dialect == "sqlite":
         where.insert(0, f"{table} MATCH ?")
         params.insert(0, " ".join(f'"{pair}"' for pair in pairs))
     elif pairs:
