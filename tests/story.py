@@ -1,4 +1,4 @@
-"""A small cast and a petition, shared by the read-model tests."""
+"""A small cast, a petition and a second-birth application, shared by the tests."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from uuid import UUID
 from tracker.aggregates.petition import Channel, Level
 from tracker.application import Tracker
 from tracker.person import Person
+from tracker.resident_id import make_resident_id
 from tracker.roles import Role
 
 PASSWORD = "long-enough-pw"
@@ -34,18 +35,50 @@ def hire(app: Tracker, *extra: tuple[str, str | None, tuple[Role, ...]]) -> None
         )
 
 
-def register(app: Tracker, username: str, received: date, headcount: int = 1) -> UUID:
+COUPLE = (
+    Person("陈明", make_resident_id("350102", date(1985, 4, 12), 131)),
+    Person("林芳", make_resident_id("350102", date(1987, 9, 3), 242)),
+)
+
+
+def register(
+    app: Tracker,
+    username: str,
+    received: date,
+    headcount: int = 1,
+    *,
+    petitioners: tuple[Person, ...] = (Person("王秀英"),),
+    summary: str = "独生子女父母奖励未兑现",
+) -> UUID:
     """A visit about an unpaid only-child reward, in the officer's community."""
     who = app.accounts.principal(username)
     return app.petitions.register(
         who,
         channel=Channel.VISIT,
         received_on=received,
-        petitioners=(Person("王秀英"),),
+        petitioners=petitioners,
         headcount=headcount,
         community=who.community or "xinmin",
         category="奖励扶助",
-        summary="独生子女父母奖励未兑现",
+        summary=summary,
         lodged_level=Level.SUB_DISTRICT,
         competent_level=Level.SUB_DISTRICT,
+    ).case_id
+
+
+def apply_for_second_birth(
+    app: Tracker,
+    username: str,
+    spouses: tuple[Person, Person] = COUPLE,
+    applied: date = date(2026, 2, 2),
+) -> UUID:
+    """A couple with one child, one of them an only child, in the officer's community."""
+    who = app.accounts.principal(username)
+    return app.approvals.apply(
+        who,
+        spouses=spouses,
+        community=who.community or "xinmin",
+        existing_children=1,
+        policy_ground="one-only-child",
+        applied_on=applied,
     ).case_id

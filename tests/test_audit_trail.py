@@ -8,68 +8,29 @@ from uuid import UUID
 
 import pytest
 
+from tests.story import COUPLE, apply_for_second_birth, hire, register
 from tracker.aggregates.account import Account
 from tracker.aggregates.fee_collection import Instalment
-from tracker.aggregates.petition import Channel, Level, Outcome
+from tracker.aggregates.petition import Outcome
 from tracker.application import Tracker
 from tracker.clock import FixedClock
 from tracker.errors import CaseNotFound, PermissionDenied
 from tracker.money import Money
 from tracker.permissions import Principal
-from tracker.person import Person
 from tracker.projections.audit_trail import EVENTS, STATE, AuditTrail, Change
 from tracker.projections.runner import Views
-from tracker.resident_id import make_resident_id
 from tracker.roles import Role
 from tracker.services.audit import REDACTED
 from tracker.services.audit_feed import AuditFeed
 
-PASSWORD = "long-enough-pw"
-COUPLE = (
-    Person("陈明", make_resident_id("350102", date(1985, 4, 12), 131)),
-    Person("林芳", make_resident_id("350102", date(1987, 9, 3), 242)),
-)
-
 
 def _setup(app: Tracker) -> AuditFeed:
-    app.accounts.create_first_admin("admin", "管理员", PASSWORD)
-    admin = app.accounts.principal("admin")
-    for username, community, roles in (
-        ("li", "xinmin", (Role.OFFICER,)),
-        ("zhao", "dongjie", (Role.OFFICER,)),
-        ("wang", None, (Role.APPROVER,)),
-        ("zhou", None, (Role.AUDITOR,)),
-        ("xu", "xinmin", (Role.AUDITOR,)),
-    ):
-        app.accounts.create(
-            admin,
-            username=username,
-            display_name=username,
-            password=PASSWORD,
-            community=community,
-            roles=roles,
-        )
+    hire(app, ("xu", "xinmin", (Role.AUDITOR,)))
     return AuditFeed(app)
 
 
 def _who(app: Tracker, username: str) -> Principal:
     return app.accounts.principal(username)
-
-
-def _register(app: Tracker, username: str, received: date, headcount: int = 1) -> UUID:
-    who = _who(app, username)
-    return app.petitions.register(
-        who,
-        channel=Channel.VISIT,
-        received_on=received,
-        petitioners=(Person("王秀英"),),
-        headcount=headcount,
-        community=who.community or "xinmin",
-        category="奖励扶助",
-        summary="独生子女父母奖励未兑现",
-        lodged_level=Level.SUB_DISTRICT,
-        competent_level=Level.SUB_DISTRICT,
-    ).case_id
 
 
 def _history_key(record: Any) -> tuple[Any, ...]:
@@ -102,7 +63,7 @@ def _busy_store(app: Tracker, clock: FixedClock) -> dict[str, UUID]:
     """A petition, an approval, a fee case and account changes, on several recording days."""
     li, wang = _who(app, "li"), _who(app, "wang")
     admin = _who(app, "admin")
-    petition = _register(app, "li", date(2026, 2, 10), headcount=6)
+    petition = register(app, "li", date(2026, 2, 10), headcount=6)
     clock.advance(hours=2)
     app.petitions.accept(li, petition, date(2026, 2, 12))
     app.petitions.assign(li, petition, "li")
@@ -112,14 +73,7 @@ def _busy_store(app: Tracker, clock: FixedClock) -> dict[str, UUID]:
     app.petitions.correct(li, petition, "重复计入了陪同人员", {"headcount": 3})
     app.petitions.reply(li, petition, date(2026, 3, 3), Outcome.SUPPORTED, "已按政策兑现")
 
-    approval = app.approvals.apply(
-        li,
-        spouses=COUPLE,
-        community="xinmin",
-        existing_children=1,
-        policy_ground="one-only-child",
-        applied_on=date(2026, 2, 2),
-    ).case_id
+    approval = apply_for_second_birth(app, "li")
     app.approvals.review_eligibility(li, approval, True, date(2026, 2, 3), "夫妻一方为独生子女")
     app.approvals.post(li, approval, date(2026, 2, 4), "新民社区居务公开栏")
     app.approvals.decide(wang, approval, True, date(2026, 2, 20), certificate_number="闽2026-001")
@@ -178,7 +132,7 @@ def test_a_correction_shows_the_old_and_new_value_and_the_reason(
 ) -> None:
     feed = _setup(app)
     li = _who(app, "li")
-    case = _register(app, "li", date(2026, 2, 10), headcount=6)
+    case = register(app, "li", date(2026, 2, 10), headcount=6)
     clock.advance(hours=3)
     app.petitions.correct(li, case, "重复计入了陪同人员", {"headcount": 3})
     trail = feed.case_trail(_who(app, "zhou"), case)

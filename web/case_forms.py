@@ -145,7 +145,7 @@ PETITION: dict[str, CommandForm] = {
         CommandForm(
             "merge_into",
             N_("Merge into another petition (duplicate)"),
-            (Input("original_id", N_("Number of the original petition")), REASON),
+            (Input("original_id", N_("Number of the original petition"), "case"), REASON),
             call=_merge,
         ),
         CommandForm("add_note", N_("Add a note"), (Input("text", N_("Note"), "textarea"),)),

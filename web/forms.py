@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -21,7 +22,7 @@ from tracker.errors import TrackerError
 from tracker.money import Money
 from web.labels import N_
 
-Kind = Literal["date", "text", "textarea", "int", "choice", "money", "schedule"]
+Kind = Literal["date", "text", "textarea", "int", "choice", "money", "schedule", "case"]
 
 _DATE = TypeAdapter(date)
 _INT = TypeAdapter(int)
@@ -34,6 +35,8 @@ NEED_VALUE = N_("This field is required.")
 TOO_LONG = N_("This is too long.")
 NEED_MONEY = N_("Enter an amount in yuan, such as 1200.50.")
 NEED_SCHEDULE = N_("One instalment per line: its due date and amount, such as 2021-07-01 3000.")
+
+NEED_CASE = N_("Enter the number of a case, as its page shows it.")
 
 MAX_TEXT = 2000
 
@@ -80,6 +83,11 @@ class Input:
                 raise FormError(NEED_MONEY) from None
         if self.kind == "schedule":
             return _schedule(text)
+        if self.kind == "case":
+            try:
+                return UUID(text)
+            except ValueError:
+                raise FormError(NEED_CASE) from None
         return text
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracker.application import Tracker
 from tracker.clock import SHANGHAI
-from tracker.errors import ConcurrentChange, FutureDate, TrackerError
+from tracker.errors import CaseNotFound, ConcurrentChange, FutureDate, TrackerError
 from tracker.permissions import Principal
 from web import i18n
 from web.case_forms import FORMS
@@ -146,6 +146,8 @@ def _run(
         except ConcurrentChange as error:
             message, status = i18n.error_message(error, request.state.locale), 409
         except TrackerError as error:
+            if isinstance(error, CaseNotFound) and error.params.get("case_id") == case_id:
+                raise  # not this user's to see: 404 as on every page, htmx or not
             named = field_of(error, form)
             names = {**FIELDS, **{item.name: item.label for item in form.inputs}}
             text = i18n.error_message(error, request.state.locale, names)
