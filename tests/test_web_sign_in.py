@@ -64,6 +64,9 @@ def test_auditors_see_sign_ins_failures_and_sign_outs_including_idle_ones(
         assert zhao.get("/").status_code == 303  # the idle session ended, and is recorded so
     with signed_in(base, "zhou") as auditor:
         feed = auditor.get("/api/audit", params={"kind": "sign_in"}).json()
+        page = auditor.get("/audit/feed", params={"kind": "sign_in"}).text
+    for shown in ("登录尝试 · 失败：用户名或密码错误 (127.0.0.1)", "退出登录 · 闲置超时结束"):
+        assert shown in page, shown
     seen = [
         (row["actor"], row["event_type"], {c["field"]: c["after"] for c in row["changes"]})
         for row in reversed(feed["rows"])

@@ -148,6 +148,15 @@ EVENTS = {
     "WrittenOff": N_("Written off"),
 }
 
+# What became of a sign-in attempt or session (the audit feed shows it beside the event).
+SIGN_INS = {
+    "signed_in": N_("signed in"),
+    "failed": N_("failed: unknown user or wrong password"),
+    "locked": N_("refused: too many failures"),
+    "signed_out": N_("signed out"),
+    "idle": N_("ended after being idle"),
+}
+
 # Names of fields that refusals name but no form shows as one input.
 FIELDS = {
     "changes": N_("The fields to correct"),
