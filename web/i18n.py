@@ -9,7 +9,7 @@ their English template (``TrackerError.template``), one entry per rule.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -24,6 +24,7 @@ from babel.numbers import format_currency
 from tracker.clock import SHANGHAI
 from tracker.errors import TrackerError
 from tracker.money import Money
+from web.case_forms import FORMS
 from web.labels import STAGES
 
 LOCALES = ("zh_CN", "en")
@@ -66,10 +67,21 @@ def error_message(error: TrackerError, locale: str, fields: Mapping[str, str] | 
     for key in ("field", "earlier_field"):
         if fields and params.get(key) in fields:
             params[key] = catalogue.gettext(fields[params[key]])
+    if isinstance(params.get("action"), str):
+        params["action"] = _command(params["action"], catalogue.gettext, locale)
     try:
         return template.format(**params)
     except (KeyError, IndexError):  # a catalogue entry naming a parameter the error lacks
         return str(error)
+
+
+def _command(command: str, gettext: Callable[[str], str], locale: str) -> str:
+    """A command as its form calls it (受理, "accept"); one without a form by its name."""
+    title = next((forms[command].title for forms in FORMS.values() if command in forms), None)
+    if title is None:
+        return command.replace("_", " ")
+    text = gettext(title)
+    return text if locale.startswith("zh") else text[:1].lower() + text[1:]
 
 
 def day(value: date | None, locale: str) -> str:
