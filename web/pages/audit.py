@@ -182,7 +182,6 @@ def feed(
         "feed_url": filters.url,
         "events": sorted(labels.EVENTS),
         "communities": app.policy.communities if who.community is None else (),
-        "kind_paths": {"petition": "petitions", "approval": "approvals", "fee": "fees"},
     }
     return render(request, "audit_feed.html", context, block="results")
 
