@@ -53,6 +53,8 @@ class Accounts(Projection):
 
 @dataclass(frozen=True)
 class AccountRow:
+    """An account as admins see it: a row of this read model, or the account itself (``get``)."""
+
     username: str
     display_name: str
     community: str | None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tracker.aggregates.account import Account, AccountInactive, normalise_username
 from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.errors import CaseNotFound, ConcurrentChange, DomainError, InvalidValue, TrackerError
@@ -36,18 +34,9 @@ class AccountNotFound(TrackerError):
     template = "no account {username}"
 
 
-@dataclass(frozen=True)
-class AccountView:
-    username: str
-    display_name: str
-    community: str | None
-    roles: frozenset[Role]
-    active: bool
-    version: int
-
-
-def _view(account: Account) -> AccountView:
-    return AccountView(
+def _view(account: Account) -> AccountRow:
+    """An account as the admin's list shows it, read from the account itself."""
+    return AccountRow(
         username=account.username,
         display_name=account.display_name,
         community=account.community,
@@ -81,7 +70,7 @@ class Accounts(Service):
             raise OwnAccount()
         return account
 
-    def create_first_admin(self, username: str, display_name: str, password: str) -> AccountView:
+    def create_first_admin(self, username: str, display_name: str, password: str) -> AccountRow:
         """Bootstraps an empty store; refused once anything has been recorded."""
         if self.app.recorder.max_notification_id():
             raise StoreNotEmpty()
@@ -110,7 +99,7 @@ class Accounts(Service):
         password: str,
         community: str | None,
         roles: tuple[Role, ...],
-    ) -> AccountView:
+    ) -> AccountRow:
         who.require(Action.MANAGE_ACCOUNTS)
         username = normalise_username(username)
         if self.app.exists(Account.id_for(username)):
@@ -167,7 +156,7 @@ class Accounts(Service):
         account.change_password(self.app.act(who), hash_password(new_password))
         self.app.commit(account)
 
-    def get(self, who: Principal, username: str) -> AccountView:
+    def get(self, who: Principal, username: str) -> AccountRow:
         if who.username == normalise_username(username):
             return _view(self._account(username))
         who.require(Action.MANAGE_ACCOUNTS)
