@@ -210,26 +210,29 @@ def test_a_fee_case_takes_payments_in_yuan(site: Site) -> None:
     assert "¥8,000.00" in page  # outstanding
 
 
+def _petition_form(id_number: str, summary: str) -> dict[str, str]:
+    """The new-petition form as a user fills it in: a letter from 赵丽 of xinmin."""
+    return {
+        "channel": "letter",
+        "received_on": "2026-03-01",
+        "name_1": "赵丽",
+        "id_1": id_number,
+        "headcount": "1",
+        "community": "xinmin",
+        "category": "计生政策",
+        "summary": summary,
+        "lodged_level": "SUB_DISTRICT",
+        "competent_level": "SUB_DISTRICT",
+    }
+
+
 def test_an_officer_registers_a_petition_and_lands_on_its_page(site: Site) -> None:
     id_number = str(make_resident_id("350102", date(1975, 4, 9), 21))
     with signed_in(site.base, "li") as li:
         form = li.get("/petitions/new")
         assert form.status_code == 200
         assert 'value="2026-03-02"' in form.text  # received on: today
-        answer = _post(
-            li,
-            "/petitions/new",
-            channel="letter",
-            received_on="2026-03-01",
-            name_1="赵丽",
-            id_1=id_number,
-            headcount="1",
-            community="xinmin",
-            category="计生政策",
-            summary="独生子女父母奖励未发放",
-            lodged_level="SUB_DISTRICT",
-            competent_level="SUB_DISTRICT",
-        )
+        answer = _post(li, "/petitions/new", **_petition_form(id_number, "独生子女父母奖励未发放"))
         assert answer.status_code == 303
         page = li.get(answer.headers["location"]).text
     assert f"赵丽 ({id_number})" in page  # whole on the case page, for the officer
@@ -239,20 +242,8 @@ def test_an_officer_registers_a_petition_and_lands_on_its_page(site: Site) -> No
 def test_a_bad_id_number_is_shown_beside_its_row_and_nothing_is_recorded(site: Site) -> None:
     with signed_in(site.base, "li") as li:
         before = li.get("/cases").text
-        answer = _post(
-            li,
-            "/petitions/new",
-            channel="visit",
-            received_on="2026-03-01",
-            name_1="赵丽",
-            id_1="350102197504092120",  # wrong check character
-            headcount="1",
-            community="xinmin",
-            category="计生政策",
-            summary="摘要",
-            lodged_level="SUB_DISTRICT",
-            competent_level="SUB_DISTRICT",
-        )
+        wrong_check_character = "350102197504092120"
+        answer = _post(li, "/petitions/new", **_petition_form(wrong_check_character, "摘要"))
         after = li.get("/cases").text
     assert answer.status_code == 422
     assert "最后一位校验码与前17位不符" in answer.text
