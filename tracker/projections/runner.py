@@ -7,6 +7,7 @@ stop at any point loses nothing and counts nothing twice.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -84,6 +85,9 @@ class Views:
         self.inline = inline
         self.projections = {p.name: p for p in projections}
         self._replayer = CaseReplayer(app)
+        # One catch-up at a time in this process: the replayer and the projections' caches
+        # follow the events in order.  Other processes are told apart by their positions.
+        self._catching_up = threading.Lock()
         with db.write() as cursor:
             for statement in _CREATE:
                 cursor.execute(statement)
@@ -176,17 +180,26 @@ class Views:
             )
         )
 
-    def _apply(
+    def _targets(self, cursor: Cursor) -> list[tuple[Projection, int, int]]:
+        """Each read model with its active generation and the position that generation reached."""
+        targets = []
+        for projection in self.projections.values():
+            generation = self._active(cursor, projection.name)
+            targets.append(
+                (projection, generation, self._position(cursor, projection.name, generation))
+            )
+        return targets
+
+    def _process(
         self,
         cursor: Cursor,
         targets: Sequence[tuple[Projection, int, int]],
         notifications: Sequence[Any],
         replayer: CaseReplayer,
-    ) -> None:
-        """Apply each notification to every target (projection, generation, position) behind it.
+    ) -> Writes:
+        """Each notification applied to every target behind it, gathered as rows to write.
 
-        An event no target reads is neither decoded nor replayed; the rows are
-        written at the end, with the targets' new positions, in this transaction.
+        An event no target reads is neither decoded nor replayed.
         """
         writes = Writes(cursor)
         for notification in notifications:
@@ -201,8 +214,27 @@ class Views:
             case = replayer.after(event)
             for projection, generation in due:
                 projection.process(writes, suffix(generation), event, case, notification.id)
-        writes.flush()
-        last = notifications[-1].id
+        return writes
+
+    def _apply(
+        self,
+        cursor: Cursor,
+        targets: Sequence[tuple[Projection, int, int]],
+        notifications: Sequence[Any],
+        replayer: CaseReplayer,
+    ) -> None:
+        """Process and write in this transaction, with the targets' new positions."""
+        writes = self._process(cursor, targets, notifications, replayer)
+        self._write(cursor, writes, targets, notifications[-1].id)
+
+    def _write(
+        self,
+        cursor: Cursor,
+        writes: Writes,
+        targets: Sequence[tuple[Projection, int, int]],
+        last: int,
+    ) -> None:
+        writes.flush(cursor)
         for projection, generation, position in targets:
             self._set_position(cursor, projection.name, generation, max(position, last))
 
@@ -211,23 +243,36 @@ class Views:
 
         A read model whose tables are of an older schema than its code is
         rebuilt first (side by side, so the old one serves until then).
+
+        Events are read and processed before the write transaction begins,
+        and only the rows are written in it: a writer of the read models that
+        waited on the event store while holding SQLite's write lock would
+        stall every command behind it (the store shares the file, and its
+        connection pool queues readers behind a waiting writer).  If another
+        process moved the positions meanwhile, the batch is done again.
         """
         while self.outdated:
             self.rebuild(self.outdated[0])
+        with self._catching_up:
+            return self._catch_up(batch, stop_after)
+
+    def _catch_up(self, batch: int, stop_after: int | None) -> int:
         done = 0
         while stop_after is None or done < stop_after:
             try:
+                with self.db.read() as cursor:
+                    targets = self._targets(cursor)
+                start = min(position for _, _, position in targets)
+                notifications = self._notifications(start, batch)
+                if not notifications:
+                    break
+                with self.db.read() as cursor:
+                    writes = self._process(cursor, targets, notifications, self._replayer)
                 with self.db.write() as cursor:
-                    targets = []
-                    for projection in self.projections.values():
-                        generation = self._active(cursor, projection.name)
-                        position = self._position(cursor, projection.name, generation)
-                        targets.append((projection, generation, position))
-                    start = min(position for _, _, position in targets)
-                    notifications = self._notifications(start, batch)
-                    if not notifications:
-                        break
-                    self._apply(cursor, targets, notifications, self._replayer)
+                    if self._targets(cursor) != targets:
+                        self._replayer.forget()
+                        continue  # another process got there first
+                    self._write(cursor, writes, targets, notifications[-1].id)
             except BaseException:
                 self._replayer.forget()  # it may hold changes that were rolled back
                 raise

@@ -105,8 +105,14 @@ class Writes:
 
     # -- writing ---------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Write everything gathered, one ``executemany`` per statement, and start again."""
+    def flush(self, cursor: Cursor | None = None) -> None:
+        """Write everything gathered, one ``executemany`` per statement, and start again.
+
+        ``cursor``: a write transaction begun after the rows were gathered (with a
+        cursor that only read); by default the one they were gathered with.
+        """
+        if cursor is not None:
+            self.cursor = cursor
         for table, versioned in self._versioned.items():
             if versioned.supersede:
                 self.cursor.executemany(
