@@ -65,8 +65,9 @@ def test_auditors_see_sign_ins_failures_and_sign_outs_including_idle_ones(
     with signed_in(base, "zhou") as auditor:
         feed = auditor.get("/api/audit", params={"kind": "sign_in"}).json()
         page = auditor.get("/audit/feed", params={"kind": "sign_in"}).text
-    for shown in ("登录尝试 · 失败：用户名或密码错误 (127.0.0.1)", "退出登录 · 闲置超时结束"):
+    for shown in ("登录尝试 · 正在核对密码 (127.0.0.1)", "登录结果 · 失败：用户名或密码错误"):
         assert shown in page, shown
+    assert "退出登录 · 闲置超时结束" in page
     seen = [
         (row["actor"], row["event_type"], {c["field"]: c["after"] for c in row["changes"]})
         for row in reversed(feed["rows"])
@@ -74,12 +75,18 @@ def test_auditors_see_sign_ins_failures_and_sign_outs_including_idle_ones(
     outcomes = [
         (actor, kind, values.get("outcome", values.get("ended"))) for actor, kind, values in seen
     ]
-    assert outcomes[:5] == [
-        ("li", "SignInAttempted", "failed"),
-        ("li", "SignInAttempted", "signed_in"),
+    # Each attempt is recorded before its password is checked, then decided.
+    assert outcomes[:10] == [
+        ("li", "SignInAttempted", "pending"),
+        ("li", "SignInDecided", "failed"),
+        ("li", "SignInAttempted", "pending"),
+        ("li", "SignInDecided", "signed_in"),
         ("li", "SessionEnded", "signed_out"),
-        ("zhao", "SignInAttempted", "signed_in"),
+        ("zhao", "SignInAttempted", "pending"),
+        ("zhao", "SignInDecided", "signed_in"),
         ("zhao", "SessionEnded", "idle"),
+        ("zhou", "SignInAttempted", "pending"),
+        ("zhou", "SignInDecided", "signed_in"),
     ]
     assert seen[0][2]["address"] == "127.0.0.1"
 
@@ -99,3 +106,20 @@ def test_a_copy_of_the_cookie_stops_working_once_its_session_is_signed_out(base:
         assert kept.get("/").status_code == 303
         assert kept.get("/api/cases").status_code == 401
         kept.close()
+
+
+def test_a_password_reset_ends_the_sessions_opened_with_the_old_password(
+    store: Settings, base: str, clock: FixedClock
+) -> None:
+    with signed_in(base, "li") as li:
+        assert li.get("/").status_code == 200
+        app = Tracker(store, clock=clock)
+        app.accounts.change_password(app.accounts.principal("admin"), "li", "a-new-password", None)
+        app.close()
+        assert li.get("/").status_code == 303
+    with signed_in(base, "li", "a-new-password") as again:
+        assert again.get("/").status_code == 200
+    with signed_in(base, "zhou") as auditor:
+        feed = auditor.get("/api/audit", params={"kind": "sign_in"}).json()
+    ended = [c["after"] for row in feed["rows"] for c in row["changes"] if c["field"] == "ended"]
+    assert ended == ["password_changed"]

@@ -143,6 +143,7 @@ EVENTS = {
     "ScopeChanged": N_("Scope changed"),
     "SessionEnded": N_("Signed out"),
     "SignInAttempted": N_("Sign-in attempt"),
+    "SignInDecided": N_("Sign-in answered"),
     "Terminated": N_("Ended"),
     "Withdrawn": N_("Withdrawn"),
     "WrittenOff": N_("Written off"),
@@ -150,11 +151,13 @@ EVENTS = {
 
 # What became of a sign-in attempt or session (the audit feed shows it beside the event).
 SIGN_INS = {
+    "pending": N_("password being checked"),
     "signed_in": N_("signed in"),
     "failed": N_("failed: unknown user or wrong password"),
     "locked": N_("refused: too many failures"),
     "signed_out": N_("signed out"),
     "idle": N_("ended after being idle"),
+    "password_changed": N_("ended: the password was changed"),
 }
 
 # Names of fields that refusals name but no form shows as one input.

@@ -19,6 +19,7 @@ from fastapi import Request
 from tracker.aggregates.sign_in import SessionEnd
 from tracker.errors import TrackerError
 from tracker.permissions import Principal
+from tracker.services.accounts import PasswordChanged
 
 if TYPE_CHECKING:
     from tracker.application import Tracker
@@ -70,7 +71,7 @@ async def check_csrf(request: Request) -> None:
         raise CsrfRefused()
 
 
-def client_address(request: Request) -> str:
+def peer_address(request: Request) -> str:
     """The address failures are counted by: a proxy's own, unless uvicorn trusts its header."""
     return request.client.host if request.client is not None else "unknown"
 
@@ -81,12 +82,13 @@ def sign_in(request: Request, username: str, password: str) -> Principal:
     Nothing is carried over from before the login but the language.
     """
     app: Tracker = request.app.state.tracker
-    session = app.sign_ins.sign_in(username, password, client_address(request))
+    session = app.sign_ins.sign_in(username, password, peer_address(request))
     who = session.principal
     language = request.session.get("lang")
     request.session.clear()
     request.session["user"] = who.username
     request.session["sign_in"] = str(session.sign_in_id)
+    request.session["mark"] = session.password_mark
     request.session["seen"] = request.app.state.tracker.clock.now().timestamp()
     if language is not None:
         request.session["lang"] = language
@@ -130,8 +132,12 @@ def current_user(request: Request) -> Principal:
         sign_out(request, SessionEnd.IDLE)
         raise LoginRequired()
     request.session["seen"] = now
+    mark = request.session.get("mark")
     try:
-        return app.accounts.principal(username)
+        return app.accounts.principal(username, password_mark=mark if isinstance(mark, str) else "")
+    except PasswordChanged:
+        sign_out(request, SessionEnd.PASSWORD_CHANGED)
+        raise LoginRequired() from None
     except TrackerError:
         request.session.clear()
         raise LoginRequired() from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -9,15 +12,16 @@ from pytest_bdd import given, parsers, then, when
 
 from tests.steps.world import World
 from tracker.aggregates.sign_in import SessionEnd
+from tracker.errors import TrackerError
 
 WRONG = "not-the-password"
-EVENTS = {"SignInAttempted": "登录", "SessionEnded": "退出"}
 RESULTS = {
     "signed_in": "成功",
     "failed": "失败",
     "locked": "锁定",
     "signed_out": "主动退出",
     "idle": "超时",
+    "password_changed": "改密后结束",
 }
 
 
@@ -71,14 +75,19 @@ def signed_in(world: World, username: str) -> None:
 
 
 def _sign_in_rows(world: World, username: str) -> list[list[str]]:
+    """One row per decided attempt and per sign-out, oldest first, as the feed shows them."""
     page = world.app.audit_feed.feed(world.user(username), kind="sign_in", per_page=100)
+    addresses: dict[object, str] = {}
     rows = []
     for row in reversed(page.rows):
         values: dict[str, Any] = {c.field: c.after for c in row.changes}
-        result = values.get("outcome") or values.get("ended") or ""
-        rows.append(
-            [row.actor, values.get("address") or "", EVENTS[row.event_type], RESULTS[result]]
-        )
+        if row.event_type == "SignInAttempted":
+            addresses[row.case_id] = values["address"]
+        elif row.event_type == "SignInDecided":
+            address = addresses.get(row.case_id, "")
+            rows.append([row.actor, address, "登录", RESULTS[values["outcome"]]])
+        else:
+            rows.append([row.actor, "", "退出", RESULTS[values["ended"]]])
     return rows
 
 
@@ -91,3 +100,25 @@ def sign_ins_seen(world: World, username: str, datatable: list[list[str]]) -> No
 @then(parsers.parse('"{username:w}" 在操作记录中看不到登录记录'))
 def no_sign_ins_seen(world: World, username: str) -> None:
     assert _sign_in_rows(world, username) == []  # the feed answers them, without these rows
+
+
+@when(parsers.parse('"{username:w}" 从地址 "{address}" 同时用错误密码尝试登录 {times:d} 次'))
+def parallel_failures(world: World, username: str, address: str, times: int) -> None:
+    """Every attempt in its own thread, released at once, as parallel requests would come."""
+    start = threading.Barrier(times)
+
+    def attempt() -> str:
+        start.wait()
+        try:
+            world.app.sign_ins.sign_in(username, WRONG, address)
+        except TrackerError as error:
+            return type(error).__name__
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        world.result = Counter(pool.map(lambda _: attempt(), range(times)))
+
+
+@then(parsers.parse("其中 {failed:d} 次因密码错误被拒绝，{locked:d} 次因锁定被拒绝"))
+def parallel_outcomes(world: World, failed: int, locked: int) -> None:
+    assert world.result == Counter({"AuthenticationFailed": failed, "SignInLocked": locked})

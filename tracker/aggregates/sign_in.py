@@ -2,9 +2,12 @@
 
 Attempts are events like any other so that auditors see who came in, from
 where, and who was turned away; the lockout after repeated failures is
-counted from them (``tracker.projections.sign_ins``).  A failed attempt keeps
-the username as typed: an unknown name is as much worth auditing as a known
-one, and is counted the same way so that a lockout reveals nothing.
+counted from them (``tracker.services.sign_ins``).  An attempt is recorded
+before the password is checked and decided after: the lockout counts the
+undecided attempts ahead of it in the log too, so parallel guesses cannot
+all pass the check before any of them is counted.  A username that could
+be an account's is kept as typed (lower case); anything else is kept as
+"[invalid]", since people type passwords into the username field.
 """
 
 from __future__ import annotations
@@ -13,22 +16,26 @@ from enum import Enum
 from typing import Any
 from uuid import uuid4
 
+from tracker.aggregates.account import USERNAME
 from tracker.aggregates.base import Act, TrackedAggregate
-from tracker.errors import DomainError
+from tracker.errors import DomainError, InvalidValue
 
-TYPED_LIMIT = 64  # the longest username a form accepts
+ADDRESS_LIMIT = 64  # longer than any IPv6 address
+INVALID = "[invalid]"
 
 
 def typed_username(text: str) -> str:
-    """A username as typed, in the form attempts are counted by (no account needed)."""
-    return " ".join(text.split()).lower()[:TYPED_LIMIT]
+    """The username attempts are counted and shown by: lower case, or "[invalid]"."""
+    name = text.strip().lower()
+    return name if USERNAME.match(name) else INVALID
 
 
 def client_address(text: str) -> str:
-    return text.strip()[:TYPED_LIMIT] or "unknown"
+    return text.strip()[:ADDRESS_LIMIT] or "unknown"
 
 
 class SignInOutcome(Enum):
+    PENDING = "pending"  # recorded, the password not yet checked
     SIGNED_IN = "signed_in"
     FAILED = "failed"  # unknown user, wrong password or deactivated account: one answer
     LOCKED = "locked"  # refused unchecked while too many recent failures lock the door
@@ -37,6 +44,11 @@ class SignInOutcome(Enum):
 class SessionEnd(Enum):
     SIGNED_OUT = "signed_out"
     IDLE = "idle"
+    PASSWORD_CHANGED = "password_changed"
+
+
+class NotPending(DomainError):
+    template = "this sign-in attempt has already been decided"
 
 
 class NotSignedIn(DomainError):
@@ -51,8 +63,13 @@ class SignIn(TrackedAggregate):
     class SignInAttempted(TrackedAggregate.Created):
         username: str
         address: str
+        community: str | None  # the account's, so a community's auditor sees its own
+
+    class SignInDecided(TrackedAggregate.Event):
         outcome: SignInOutcome
-        community: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.outcome = self.outcome
 
     class SessionEnded(TrackedAggregate.Event):
         reason: SessionEnd
@@ -60,19 +77,15 @@ class SignIn(TrackedAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.ended = self.reason
 
-    def __init__(
-        self, actor: str, username: str, address: str, outcome: SignInOutcome, community: str | None
-    ) -> None:
+    def __init__(self, actor: str, username: str, address: str, community: str | None) -> None:
         self.username = username
         self.address = address
-        self.outcome = outcome
-        self.community = community  # the account's, so a community's auditor sees its own
+        self.community = community
+        self.outcome = SignInOutcome.PENDING
         self.ended: SessionEnd | None = None
 
     @classmethod
-    def attempt(
-        cls, act: Act, *, username: str, address: str, outcome: SignInOutcome, community: str | None
-    ) -> SignIn:
+    def attempt(cls, act: Act, *, username: str, address: str, community: str | None) -> SignIn:
         return cls._create(
             cls.SignInAttempted,
             id=uuid4(),
@@ -80,9 +93,20 @@ class SignIn(TrackedAggregate):
             timestamp=act.at,
             username=typed_username(username),
             address=client_address(address),
-            outcome=SignInOutcome(outcome),
             community=community,
         )
+
+    def decide(self, act: Act, outcome: SignInOutcome) -> None:
+        if self.outcome is not SignInOutcome.PENDING:
+            raise NotPending()
+        if outcome is SignInOutcome.PENDING:
+            raise InvalidValue(field="outcome", problem="an attempt is decided once")
+        self._trigger(self.SignInDecided, act, outcome=outcome)
+
+    @property
+    def is_open(self) -> bool:
+        """A session this attempt opened and no sign-out or idle end has closed."""
+        return self.outcome is SignInOutcome.SIGNED_IN and self.ended is None
 
     def end(self, act: Act, reason: SessionEnd) -> None:
         if self.outcome is not SignInOutcome.SIGNED_IN:

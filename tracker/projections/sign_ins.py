@@ -1,8 +1,13 @@
 """Sign-in attempts by username and by client address, for counting recent failures.
 
-One row per attempt; the lockout rule (``tracker.services.sign_ins``) asks for
-the last few failures of a username since its last success, or of an address.
-Who signed in and out is shown to auditors by the audit trail, not from here.
+One row per attempt, keyed by the attempt, placed by the log position at
+which it was recorded (before its password was checked) and updated when it
+is decided.  The lockout rule (``tracker.services.sign_ins``) asks for the
+failed and undecided attempts of a username or an address that lie ahead of
+a given position in the log: the log's order is total, so two attempts
+recorded at the same moment, or by two workers, still count one after the
+other.  Under a cipher key, usernames and addresses are compared as keyed
+hashes.  Who signed in and out is shown to auditors by the audit trail.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
 
 NAME = "sign_ins"
 TABLE = "sign_in_attempts"
+# Attempts that count towards a lock: failed ones, and those not decided yet.
+COUNTED = (SignInOutcome.FAILED.value, SignInOutcome.PENDING.value)
 
 
 class SignIns(Projection):
@@ -32,57 +39,67 @@ class SignIns(Projection):
         table = f"{TABLE}{suffix}"
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {table} ("
-            "position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, "
+            "attempt_id TEXT PRIMARY KEY, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, "
             "username TEXT NOT NULL, address TEXT NOT NULL, outcome TEXT NOT NULL)"
         )
         for column in ("username", "address"):
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {table}_{column} "
-                f"ON {table} ({column}, outcome, recorded_at)"
+                f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column}, position)"
             )
 
     def process(
         self, writes: Writes, suffix: str, event: Any, case: TrackedAggregate, position: int
     ) -> None:
-        if not isinstance(event, SignIn.SignInAttempted):
-            return
-        writes.insert(
-            f"{TABLE}{suffix}",
-            {
+        table = f"{TABLE}{suffix}"
+        if isinstance(event, SignIn.SignInAttempted):
+            sealer = writes.cursor.sealer
+            row: dict[str, Any] = {
+                "attempt_id": str(case.id),
                 "position": position,
                 "recorded_at": recorded_text(event.timestamp),
                 # Compared, never shown: under a key, keyed hashes rather than the values.
-                "username": writes.cursor.sealer.token(event.username),
-                "address": writes.cursor.sealer.token(event.address),
-                "outcome": event.outcome.value,
-            },
-        )
+                "username": sealer.token(event.username),
+                "address": sealer.token(event.address),
+                "outcome": SignInOutcome.PENDING.value,
+            }
+            writes.put(table, "attempt_id", row)
+        elif isinstance(event, SignIn.SignInDecided):
+            attempted = writes.get(table, "attempt_id", str(case.id))
+            if attempted is not None:
+                writes.put(table, "attempt_id", {**attempted, "outcome": event.outcome.value})
 
 
-def recent_failures(
-    cursor: Cursor, suffix: str, *, column: str, value: str, limit: int, since_success: bool
+def failures_before(
+    cursor: Cursor,
+    suffix: str,
+    *,
+    column: str,
+    value: str,
+    position: int,
+    limit: int,
+    since_success: bool,
 ) -> list[datetime]:
-    """The times of the last ``limit`` failures of a username or address, newest first.
+    """When the last ``limit`` failed or undecided attempts before ``position`` were made.
 
-    With ``since_success`` only those after the last successful sign-in count
-    (the owner of the account came in; an address gets no such reset, or one
-    good account would clear the way for guessing at the others).
+    Newest first.  With ``since_success`` only those after the last successful
+    sign-in count (the owner of the account came in; an address gets no such
+    reset, or one good account would clear the way for guessing at others).
     """
     if column not in ("username", "address"):
         raise ValueError(column)
     table = f"{TABLE}{suffix}"
-    where = [f"{column} = ?", "outcome = ?"]
     value = cursor.sealer.token(value)
-    params: list[Any] = [value, SignInOutcome.FAILED.value]
+    where = [f"{column} = ?", "outcome IN (?, ?)", "position < ?"]
+    params: list[Any] = [value, *COUNTED, position]
     if since_success:
         where.append(
-            f"recorded_at > COALESCE((SELECT MAX(recorded_at) FROM {table} "
-            f"WHERE {column} = ? AND outcome = ?), '')"
+            f"position > COALESCE((SELECT MAX(position) FROM {table} "
+            f"WHERE {column} = ? AND outcome = ? AND position < ?), 0)"
         )
-        params += [value, SignInOutcome.SIGNED_IN.value]
+        params += [value, SignInOutcome.SIGNED_IN.value, position]
     cursor.execute(
         f"SELECT recorded_at FROM {table} WHERE {' AND '.join(where)} "
-        "ORDER BY recorded_at DESC LIMIT ?",
+        "ORDER BY position DESC LIMIT ?",
         [*params, limit],
     )
     return [datetime.fromisoformat(row["recorded_at"]) for row in cursor.fetchall()]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from tracker.aggregates.account import Account, AccountInactive, normalise_username
 from tracker.aggregates.unique_number import NumberKind, UniqueNumber
 from tracker.errors import CaseNotFound, ConcurrentChange, DomainError, InvalidValue, TrackerError
@@ -28,6 +31,14 @@ class OwnAccount(DomainError):
 
 class AuthenticationFailed(TrackerError):
     template = "unknown user or wrong password"
+
+
+class PasswordChanged(TrackerError):
+    template = "the password of {username} has changed since this session began"
+
+
+def _mark(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 class AccountNotFound(TrackerError):
@@ -173,12 +184,35 @@ class Accounts(Service):
         with views.db.read() as cursor:
             return select_accounts(cursor, views.suffix(cursor, "accounts"), scope=who.community)
 
-    def principal(self, username: str) -> Principal:
-        """The user as commands see them; refused for a deactivated account."""
+    def principal(self, username: str, *, password_mark: str | None = None) -> Principal:
+        """The user as commands see them; refused for a deactivated account.
+
+        With ``password_mark`` (a session's, from sign-in), refused too once the
+        password has changed since: a reset ends every session opened with the old one.
+        """
         account = self._account(username)
         if not account.active:
             raise AccountInactive(username=account.username)
+        if password_mark is not None and not secrets.compare_digest(
+            password_mark, _mark(account.password_hash)
+        ):
+            raise PasswordChanged(username=account.username)
         return Principal(account.username, frozenset(account.roles), account.community)
+
+    def password_mark(self, username: str) -> str:
+        """A mark of the account's current password for a session to carry (not the hash)."""
+        return _mark(self._account(username).password_hash)
+
+    def community_of(self, username: str) -> str | None:
+        """The community of the account a name would sign in to; None: the whole sub-district.
+
+        None also for a name no account has: only the recording of a sign-in
+        attempt asks, to show it to that community's auditors.
+        """
+        try:
+            return self._account(normalise_username(username)).community
+        except (AccountNotFound, InvalidValue):
+            return None
 
     def authenticate(self, username: str, password: str) -> Principal:
         """The same answer, in about the same time, for an unknown user and a wrong password."""

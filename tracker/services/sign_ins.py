@@ -7,6 +7,10 @@ of them.  N and the period are settings (5 per username, 20 per address, 15
 minutes).  A username is counted whether or not an account has it, and a
 locked attempt checks no password, so neither the answer nor its time tells
 whether the account exists.
+
+Each attempt is recorded first and then counts the failed and undecided
+attempts ahead of it in the log, so attempts sent in parallel are counted
+one after another: the sixth of forty simultaneous guesses is already locked.
 """
 
 from __future__ import annotations
@@ -16,17 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from tracker.aggregates.sign_in import (
-    SessionEnd,
-    SignIn,
-    SignInOutcome,
-    client_address,
-    typed_username,
-)
+from tracker.aggregates.sign_in import SessionEnd, SignIn, SignInOutcome, typed_username
 from tracker.clock import SHANGHAI
 from tracker.errors import CaseNotFound, TrackerError
 from tracker.permissions import Principal
-from tracker.projections.sign_ins import NAME, recent_failures
+from tracker.projections.sign_ins import NAME, failures_before
 from tracker.services.accounts import AuthenticationFailed
 from tracker.services.base import Service
 
@@ -41,6 +39,7 @@ class Session:
 
     principal: Principal
     sign_in_id: UUID
+    password_mark: str  # a change of password ends the session
 
 
 def locked_until(failures: Sequence[datetime], limit: int, period: timedelta) -> datetime | None:
@@ -56,46 +55,43 @@ def locked_until(failures: Sequence[datetime], limit: int, period: timedelta) ->
 class SignIns(Service):
     def sign_in(self, username: str, password: str, address: str) -> Session:
         """A session for the right password; each attempt recorded, whatever its outcome."""
-        until = self.locked_until(username, address)
+        act = self.app.act(typed_username(username))
+        community = self.app.accounts.community_of(username)
+        attempt = SignIn.attempt(act, username=username, address=address, community=community)
+        position = self.app.commit(attempt).position
+        until = self.locked_until(attempt.username, attempt.address, position)
         if until is not None:
-            self._record(username, address, SignInOutcome.LOCKED, None)
-            local = until.astimezone(SHANGHAI).strftime("%H:%M")
-            raise SignInLocked(until=local)
+            self._decide(attempt, SignInOutcome.LOCKED)
+            raise SignInLocked(until=until.astimezone(SHANGHAI).strftime("%H:%M"))
         try:
             who = self.app.accounts.authenticate(username, password)
         except AuthenticationFailed:
-            self._record(username, address, SignInOutcome.FAILED, None)
+            self._decide(attempt, SignInOutcome.FAILED)
             raise
-        attempt = self._record(who.username, address, SignInOutcome.SIGNED_IN, who.community)
-        return Session(principal=who, sign_in_id=attempt.id)
+        self._decide(attempt, SignInOutcome.SIGNED_IN)
+        mark = self.app.accounts.password_mark(who.username)
+        return Session(principal=who, sign_in_id=attempt.id, password_mark=mark)
 
     def sign_out(self, sign_in_id: UUID, reason: SessionEnd) -> None:
         """Close the session's record; one already closed (or never opened) is left as it is."""
-        try:
-            attempt = self.app.load(SignIn, sign_in_id, None)
-        except CaseNotFound:
-            return
-        if attempt.outcome is not SignInOutcome.SIGNED_IN or attempt.ended is not None:
-            return
-        attempt.end(self.app.act(attempt.username), reason)
-        self.app.commit(attempt)
+        attempt = self._attempt(sign_in_id)
+        if attempt is not None and attempt.is_open:
+            attempt.end(self.app.act(attempt.username), reason)
+            self.app.commit(attempt)
 
     def is_open(self, sign_in_id: UUID) -> bool:
         """Whether the session this sign-in opened is still on: a copy of an ended one is not."""
-        try:
-            attempt = self.app.load(SignIn, sign_in_id, None)
-        except CaseNotFound:
-            return False
-        return attempt.outcome is SignInOutcome.SIGNED_IN and attempt.ended is None
+        attempt = self._attempt(sign_in_id)
+        return attempt is not None and attempt.is_open
 
-    def locked_until(self, username: str, address: str) -> datetime | None:
-        """The end of a lock on this username or address now in force, if any."""
+    def locked_until(self, username: str, address: str, position: int) -> datetime | None:
+        """The end of a lock on this username or address for the attempt at ``position``."""
         settings = self.app.settings
         period = timedelta(minutes=settings.sign_in_lock_minutes)
         # (column, value, failures that lock, counted only since the last success?)
         counts = (
-            ("username", typed_username(username), settings.sign_in_failures, True),
-            ("address", client_address(address), settings.sign_in_address_failures, False),
+            ("username", username, settings.sign_in_failures, True),
+            ("address", address, settings.sign_in_address_failures, False),
         )
         views = self.app.views
         views.refresh()
@@ -103,11 +99,12 @@ class SignIns(Service):
         with views.db.read() as cursor:
             suffix = views.suffix(cursor, NAME)
             for column, value, limit, since_success in counts:
-                failures = recent_failures(
+                failures = failures_before(
                     cursor,
                     suffix,
                     column=column,
                     value=value,
+                    position=position,
                     limit=limit,
                     since_success=since_success,
                 )
@@ -115,12 +112,12 @@ class SignIns(Service):
         now = self.app.clock.now()
         return max((until for until in locks if until is not None and until > now), default=None)
 
-    def _record(
-        self, username: str, address: str, outcome: SignInOutcome, community: str | None
-    ) -> SignIn:
-        act = self.app.act(typed_username(username) or "-")
-        attempt = SignIn.attempt(
-            act, username=username, address=address, outcome=outcome, community=community
-        )
+    def _attempt(self, sign_in_id: UUID) -> SignIn | None:
+        try:
+            return self.app.load(SignIn, sign_in_id, None)
+        except CaseNotFound:
+            return None
+
+    def _decide(self, attempt: SignIn, outcome: SignInOutcome) -> None:
+        attempt.decide(self.app.act(attempt.username), outcome)
         self.app.commit(attempt)
-        return attempt
