@@ -140,3 +140,13 @@ def test_a_store_sealed_with_one_key_is_refused_by_another(sealed: Settings) -> 
     with pytest.raises(ValueError, match="Invalid cipher tag"):
         app.accounts.principal("li")
     app.close()
+
+
+def test_without_a_key_a_name_that_looks_sealed_is_just_a_name(kind: str, tmp_path: Path) -> None:
+    with store_settings(kind, tmp_path) as settings:
+        app = Tracker(settings, clock=FixedClock.on(date(2026, 3, 2)))
+        hire(app)
+        register(app, "li", date(2026, 2, 27), petitioners=(Person("sealed:AAAA"),))
+        officer = app.accounts.principal("li")
+        assert [row.names for row in app.cases.list(officer, CaseQuery()).rows] == ["sealed:AAAA"]
+        app.close()

@@ -133,6 +133,8 @@ class Rule(NamedTuple):
 #                      officer approver auditor admin anonymous  | dongjie: officer approver auditor
 PUBLIC         = Rule(OK,     OK,      OK,     OK,   OK,          OK,      OK,      OK)
 PUBLIC_MOVE    = Rule(MOVE,   MOVE,    MOVE,   MOVE, MOVE,        MOVE,    MOVE,    MOVE)
+# Signing in is open to all: here only refused as malformed, never for who asks (right and
+# wrong passwords, lockout: tests/test_web_sign_in.py, features/sign_in.feature).
 CREDENTIALS    = Rule(BAD,    BAD,     BAD,    BAD,  BAD,         BAD,     BAD,     BAD)
 SIGNED_IN      = Rule(OK,     OK,      OK,     OK,   AUTH,        OK,      OK,      OK)
 # Lists, reports, workload, posting board: READ_CASES, each user in their own scope.
@@ -248,9 +250,8 @@ VALUES: dict[str, tuple[str, ...]] = {
 ROUTE_VALUES: dict[RouteKey, dict[str, tuple[str, ...]]] = {
     ("GET", "/api/reports/{kind}"): {"kind": ("petitions", "approvals", "fees")},
 }
-# These change the session: called on a copy of its cookie, so the user stays signed in.
-# Signing out also closes the sign-in's record in the store: those calls come last, in case
-# the app one day refuses a cookie whose sign-in has ended.
+# These change the session: called on a copy of its cookie.  Signing out closes the sign-in's
+# record in the store, which ends every copy of the cookie: those calls come last.
 SESSION_ENDING = {("POST", "/logout"), ("POST", "/api/session/end")}
 SESSION_CHANGING = {*SESSION_ENDING, ("GET", "/language/{locale}")}
 API_COMMAND = re.compile(r"^/api/cases/(\w+)/\{case_id\}/(\w+)$")

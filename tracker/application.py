@@ -8,6 +8,7 @@ saving with concurrency mapped to a domain error, and the acting context.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -94,14 +95,18 @@ class Tracker(Application[UUID]):
         self.workload = Workload(self)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
-        """The library's settings from ``Settings`` alone, never from the process environment.
+        """The library's settings: ``Settings`` first, the process environment's tuning after.
 
-        The library would also read ``os.environ``, where a name prefixed with
-        the app's (``TRACKER_CIPHER_KEY``) outranks the one given: a store
-        opened with other settings than the environment's (``tracker rekey``)
-        would get the environment's key.
+        The library reads ``os.environ`` too, where a name prefixed with the
+        app's (``TRACKER_CIPHER_KEY``) outranks the one given: a store opened
+        with other settings than the environment's (``tracker rekey``) would
+        get the environment's key.  So ``TRACKER_*`` names are Tracker's own
+        (read by ``Settings``), and the library sees only its unprefixed ones
+        (``POSTGRES_POOL_SIZE``, ``SQLITE_LOCK_TIMEOUT``, ...) besides ``env``.
         """
-        return Environment(name, {**type(self).env, **(env or {})})
+        prefix = f"{name.upper()}_"
+        tuning = {key: value for key, value in os.environ.items() if not key.startswith(prefix)}
+        return Environment(name, {**type(self).env, **tuning, **(env or {})})
 
     def close(self) -> None:
         views = getattr(self, "views", None)

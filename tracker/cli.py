@@ -179,7 +179,7 @@ def rekey(
 
     from pydantic import SecretStr, ValidationError
 
-    from tracker.rekey import TargetNotEmpty, copy_events
+    from tracker.rekey import SourceChanged, TargetNotEmpty, copy_events
 
     source = Settings()
     key = os.environ.get("TRACKER_NEW_CIPHER_KEY")
@@ -197,7 +197,7 @@ def rekey(
             copied = copy_events(
                 source, target, lambda done, of: progress.update(task, completed=done, total=of)
             )
-    except TargetNotEmpty as error:
+    except (TargetNotEmpty, SourceChanged) as error:
         console.print(f"[red]Refused:[/red] {error}")
         raise typer.Exit(1) from None
     console.print(f"Copied {copied} events into {_store_description(target)}")

@@ -3,9 +3,11 @@
 Events are never rewritten in place: the old store stays as it was until the
 new one has been checked (``tracker check``) and put in its place.  Each event
 is decrypted with the old key and encrypted with the new one, keeping its
-aggregate, version, recording time and position in the log; the read models
-of the new store are built from its events on first use, sealed with the new
-key.
+aggregate, version, recording time and order in the log (the new store
+numbers its log afresh, without the gaps a busy PostgreSQL log may have);
+the read models of the new store are built from its events on first use,
+sealed with the new key.  Nothing may be recorded in the old store meanwhile:
+the copy fails if its log grew while it ran.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ BATCH = 500
 
 class TargetNotEmpty(RuntimeError):
     """The new store already holds events: copying into it would mix two histories."""
+
+
+class SourceChanged(RuntimeError):
+    """Events were recorded in the old store during the copy: stop the app and start again."""
 
 
 def copy_events(
@@ -39,6 +45,8 @@ def copy_events(
             start = notifications[-1].id + 1
             if progress is not None:
                 progress(copied, total)
+        if (old.recorder.max_notification_id() or 0) != (start - 1 if copied else 0):
+            raise SourceChanged(f"{source.database_url} recorded events during the copy")
         return copied
     finally:
         old.close()

@@ -48,11 +48,17 @@ class Sealer:
         return None if text is None else self.seal(text)
 
     def open(self, text: str) -> str:
-        """The text a row holds, opened; text stored before the key was set reads as it is."""
-        if not text.startswith(PREFIX):
-            return text
+        """The text a row holds, opened.
+
+        Decided by the store, not by the value: without a key nothing is sealed
+        (text that happens to look sealed is a user's text), and with one every
+        value is (the library refuses to read a store's events under another key,
+        so its read models were built under this one).
+        """
         if self._cipher is None:
-            raise SealedWithoutKey()
+            return text
+        if not text.startswith(PREFIX):
+            raise ClearTextUnderKey("a read model holds clear text under a cipher key")
         return self._cipher.decrypt(b64decode(text[len(PREFIX) :])).decode()
 
     def open_optional(self, text: str | None) -> str | None:
@@ -71,5 +77,5 @@ class Sealer:
         return token
 
 
-class SealedWithoutKey(RuntimeError):
-    """The read models hold sealed text but no TRACKER_CIPHER_KEY is set: set it, or rebuild."""
+class ClearTextUnderKey(RuntimeError):
+    """A read model holds clear text though the store has a key: rebuild it under the key."""

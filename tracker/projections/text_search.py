@@ -84,7 +84,8 @@ def row(cursor: Cursor, case_id: str, version: int, *texts: str) -> dict[str, An
     text = normalised(" ".join(texts))
     sealer = cursor.sealer
     if sealer.sealed:
-        pairs = [sealer.token(gram) for gram in sealed_grams(text)]
+        # Sorted: in the text's order the first token would be the surname's character.
+        pairs = sorted({sealer.token(gram) for gram in sealed_grams(text)})
         text = ""
     else:
         pairs = grams(text)
