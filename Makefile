@@ -41,10 +41,11 @@ $(CHROMIUM) $(CJK_FONT):
 test: lint browser
 	$(BIN)/pytest
 
-## bench: command throughput and read-model rebuild rate and query times (not part of `make test`)
+## bench: command throughput, read-model rebuild rate and query times, the cost of a cipher key (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands --store both
 	$(BIN)/python -m bench.projections --store both
+	$(BIN)/python -m bench.sealing --store both
 
 ## messages: gather the interface's messages into the Chinese catalogue (then translate the new ones)
 messages: $(STAMP)
