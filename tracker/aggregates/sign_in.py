@@ -12,6 +12,7 @@ be an account's is kept as typed (lower case); anything else is kept as
 
 from __future__ import annotations
 
+import ipaddress
 from enum import Enum
 from typing import Any
 from uuid import uuid4
@@ -31,7 +32,17 @@ def typed_username(text: str) -> str:
 
 
 def client_address(text: str) -> str:
-    return text.strip()[:ADDRESS_LIMIT] or "unknown"
+    """The address failures are counted by: an IPv6 client by its /64 (one host may hold all)."""
+    text = text.strip()[:ADDRESS_LIMIT] or "unknown"
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 class SignInOutcome(Enum):
