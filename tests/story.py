@@ -1,4 +1,4 @@
-"""A small cast, a petition and a second-birth application, shared by the tests."""
+"""A small cast, a petition, a second-birth application and a fee case, shared by the tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from uuid import UUID
 
 from tracker.aggregates.petition import Channel, Level
 from tracker.application import Tracker
+from tracker.money import Money
 from tracker.person import Person
 from tracker.resident_id import make_resident_id
 from tracker.roles import Role
@@ -39,6 +40,9 @@ COUPLE = (
     Person("陈明", make_resident_id("350102", date(1985, 4, 12), 131)),
     Person("林芳", make_resident_id("350102", date(1987, 9, 3), 242)),
 )
+
+
+PARTY = Person("陈建国", make_resident_id("350102", date(1980, 5, 1), 12))
 
 
 def register(
@@ -81,4 +85,23 @@ def apply_for_second_birth(
         existing_children=1,
         policy_ground="one-only-child",
         applied_on=applied,
+    ).case_id
+
+
+def assess_fee(
+    app: Tracker,
+    username: str,
+    number: str = "鼓东征字〔2021〕7号",
+    parties: tuple[Person, ...] = (PARTY,),
+) -> UUID:
+    """12,000 yuan assessed in May 2021, before the fee was abolished; nothing paid yet."""
+    who = app.accounts.principal(username)
+    return app.fees.assess(
+        who,
+        decision_number=number,
+        liable_parties=parties,
+        community=who.community or "xinmin",
+        amount=Money.parse("12000"),
+        decided_on=date(2021, 5, 20),
+        served_on=date(2021, 5, 25),
     ).case_id

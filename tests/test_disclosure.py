@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.story import apply_for_second_birth, hire, register
+from tests.story import PARTY, apply_for_second_birth, assess_fee, hire, register
 from tracker.application import Tracker
 from tracker.disclosure import (
     CASEWORK,
@@ -25,7 +25,6 @@ from tracker.disclosure import (
     disclosure_for,
 )
 from tracker.display import render
-from tracker.money import Money
 from tracker.permissions import Principal
 from tracker.person import Person
 from tracker.projections.audit_trail import Change
@@ -38,7 +37,6 @@ COUPLE = (
     Person("林芳", make_resident_id("350102", date(1990, 1, 2), 32)),
     Person("郑强", make_resident_id("350102", date(1989, 6, 7), 41)),
 )
-PARTY = Person("陈建国", make_resident_id("350102", date(1980, 5, 1), 12))
 OBJECTOR = "邻居赵某"
 EVERYONE = (PETITIONER, *COUPLE, PARTY)
 WHOLE_NAMES = (*(p.name for p in EVERYONE), OBJECTOR)
@@ -67,15 +65,7 @@ def _story(app: Tracker) -> Story:
     app.approvals.resolve_objection(li, approval, 1, False, "经核实仅有一个子女", date(2026, 2, 6))
     app.approvals.decide(wang, approval, True, date(2026, 2, 20), certificate_number="闽2026-001")
     app.approvals.deliver_certificate(li, approval, date(2026, 2, 24), "林芳", "li")
-    fee = app.fees.assess(
-        li,
-        decision_number="鼓东征字〔2021〕7号",
-        liable_parties=(PARTY,),
-        community="xinmin",
-        amount=Money.parse("12000"),
-        decided_on=date(2021, 5, 20),
-        served_on=date(2021, 5, 25),
-    ).case_id
+    fee = assess_fee(app, "li")
     return Story(petition, approval, fee)
 
 

@@ -11,12 +11,10 @@ from uuid import UUID
 import httpx
 import pytest
 
-from tests.story import hire, register
+from tests.story import assess_fee, hire, register
 from tests.web import csrf_of, served, signed_in
 from tracker.application import Tracker
 from tracker.clock import FixedClock
-from tracker.money import Money
-from tracker.person import Person
 from tracker.resident_id import make_resident_id
 from tracker.settings import Settings
 
@@ -34,16 +32,7 @@ def site(store: Settings) -> Iterator[Site]:
     clock = FixedClock.on(date(2021, 6, 1))
     seeded = Tracker(store, clock=clock)
     hire(seeded)
-    li = seeded.accounts.principal("li")
-    fee = seeded.fees.assess(
-        li,
-        decision_number="鼓东征字〔2021〕7号",
-        liable_parties=(Person("陈建国", make_resident_id("350102", date(1980, 5, 1), 12)),),
-        community="xinmin",
-        amount=Money.parse("12000"),
-        decided_on=date(2021, 5, 20),
-        served_on=date(2021, 5, 25),
-    ).case_id
+    fee = assess_fee(seeded, "li")
     clock.set(FixedClock.on(date(2026, 3, 2)).now())
     petition = register(seeded, "li", date(2026, 2, 20))
     other = register(seeded, "zhao", date(2026, 2, 20))

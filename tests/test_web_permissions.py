@@ -48,12 +48,11 @@ from fastapi.routing import APIRoute
 from starlette.routing import Route
 
 from tests.stores import store_settings
-from tests.story import COUPLE, STAFF, apply_for_second_birth, hire, register
+from tests.story import COUPLE, PARTY, STAFF, apply_for_second_birth, assess_fee, hire, register
 from tests.web import csrf_of, served, signed_in
 from tracker.aggregates.petition import Outcome as Reply
 from tracker.application import Tracker
 from tracker.clock import FixedClock
-from tracker.money import Money
 from tracker.person import Person
 from tracker.resident_id import make_resident_id
 from tracker.roles import Role
@@ -358,8 +357,6 @@ def _params(cells: list[Cell]) -> list[Any]:
 
 # -- the seeded store --------------------------------------------------------------------
 
-PARTY = Person("陈建国", make_resident_id("350102", date(1980, 5, 1), 12))
-
 
 class Seeder:
     """Cases of xinmin in the stages the commands need, each made anew when asked for."""
@@ -444,15 +441,7 @@ class Seeder:
 
     # Fees: assessed in May 2021, before the fee was abolished; nothing paid.
     def assessed(self) -> UUID:
-        return self.app.fees.assess(
-            self.li,
-            decision_number=f"鼓东征字〔2021〕{next(self.serial)}号",
-            liable_parties=(PARTY,),
-            community="xinmin",
-            amount=Money.parse("12000"),
-            decided_on=date(2021, 5, 20),
-            served_on=date(2021, 5, 25),
-        ).case_id
+        return assess_fee(self.app, "li", f"鼓东征字〔2021〕{next(self.serial)}号", (PARTY,))
 
 
 DAY = TODAY.isoformat()

@@ -26,34 +26,35 @@ def _case_url(world: World) -> str:
     return f"/petitions/{world.case}"
 
 
+def _get(web_base: str, username: str, path: str, **params: str | int) -> httpx.Response:
+    """One page as ``username`` sees it, in a session of its own."""
+    with signed_in(web_base, username, PASSWORD) as client:
+        return client.get(path, params=params)
+
+
 @when(parsers.parse('"{username:w}" 在网页上打开该件'))
 def open_case_page(world: World, web_base: str, username: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(_case_url(world))
+    world.result = _get(web_base, username, _case_url(world))
 
 
 @when(parsers.parse('"{username:w}" 在网页上打开案件列表'))
 def open_case_list(world: World, web_base: str, username: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get("/cases")
+    world.result = _get(web_base, username, "/cases")
 
 
 @when(parsers.parse('"{username:w}" 在网页上打开该件的操作记录'))
 def open_timeline(world: World, web_base: str, username: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(f"/audit{_case_url(world)}")
+    world.result = _get(web_base, username, f"/audit{_case_url(world)}")
 
 
 @when(parsers.parse('"{username:w}" 在网页上导出该件的操作记录'))
 def export_trail(world: World, web_base: str, username: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(f"/audit{_case_url(world)}/trail.csv")
+    world.result = _get(web_base, username, f"/audit{_case_url(world)}/trail.csv")
 
 
 @when(parsers.parse('"{username:w}" 通过接口读取该件'))
 def read_through_api(world: World, web_base: str, username: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(f"/api/cases/petition/{world.case}")
+    world.result = _get(web_base, username, f"/api/cases/petition/{world.case}")
 
 
 @when(parsers.parse('"{username:w}" 在网页上受理该件'))
@@ -113,11 +114,9 @@ def no_actions(world: World) -> None:
 
 @when(parsers.parse('"{username:w}" 在网页上打开该件在 {day} 日终时所知的情况'))
 def open_case_as_of(world: World, web_base: str, username: str, day: str) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(_case_url(world), params={"as_of": day})
+    world.result = _get(web_base, username, _case_url(world), as_of=day)
 
 
 @when(parsers.parse('"{username:w}" 在网页上回放该件的第 {step:d} 步'))
 def replay_step(world: World, web_base: str, username: str, step: int) -> None:
-    with signed_in(web_base, username, PASSWORD) as client:
-        world.result = client.get(f"/audit{_case_url(world)}/replay", params={"step": step})
+    world.result = _get(web_base, username, f"/audit{_case_url(world)}/replay", step=step)
