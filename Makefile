@@ -3,21 +3,37 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every package and its hash, for Python 3.11+ on any platform: `make lock` writes it, the install
+# syncs .venv to it with uv (bootstrapped into .venv by pip, at this version).
+LOCK := requirements.lock
+UV_VERSION := 0.13.10
+UV := $(BIN)/uv
+BOOTSTRAP_UV := $(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
 # The browser tests drive Debian's Chromium (Playwright cannot download one here); the CJK font
 # makes the Chinese pages readable in their screenshots.
 CHROMIUM := /usr/lib/chromium/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench messages browser clean
+.PHONY: run test lint lock bench messages browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The locked packages exactly (others removed), then the project itself without resolving again;
+# the check fails when pyproject.toml asks for something the lock lacks (run `make lock`).
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BOOTSTRAP_UV)
+	$(UV) pip sync --quiet --python $(BIN)/python $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip check --quiet --python $(BIN)/python || { echo "$(LOCK) does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
 	touch $(STAMP)
+
+## lock: resolve pyproject.toml (with the test extra) again to the newest allowed versions, into requirements.lock
+lock: | $(BIN)/python
+	$(BOOTSTRAP_UV)
+	$(UV) pip compile --quiet --upgrade --universal --python-version 3.11 --extra test \
+		--generate-hashes --custom-compile-command 'make lock' pyproject.toml -o $(LOCK)
 
 ## run: install, record the demo year into an empty store, serve on http://127.0.0.1:8000
 run: $(STAMP)
