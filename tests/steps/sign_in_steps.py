@@ -10,6 +10,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
+from tests.steps.common import PASSWORD
 from tests.steps.world import World
 from tracker.aggregates.sign_in import SessionEnd
 from tracker.errors import TrackerError
@@ -102,21 +103,35 @@ def no_sign_ins_seen(world: World, username: str) -> None:
     assert _sign_in_rows(world, username) == []  # the feed answers them, without these rows
 
 
-@when(parsers.parse('"{username:w}" 从地址 "{address}" 同时用错误密码尝试登录 {times:d} 次'))
-def parallel_failures(world: World, username: str, address: str, times: int) -> None:
+def _at_once(world: World, username: str, password: str, address: str, times: int) -> None:
     """Every attempt in its own thread, released at once, as parallel requests would come."""
     start = threading.Barrier(times)
 
     def attempt() -> str:
         start.wait()
         try:
-            world.app.sign_ins.sign_in(username, WRONG, address)
+            world.app.sign_ins.sign_in(username, password, address)
         except TrackerError as error:
             return type(error).__name__
         return "signed in"
 
     with ThreadPoolExecutor(max_workers=times) as pool:
         world.result = Counter(pool.map(lambda _: attempt(), range(times)))
+
+
+@when(parsers.parse('"{username:w}" 从地址 "{address}" 同时用错误密码尝试登录 {times:d} 次'))
+def parallel_failures(world: World, username: str, address: str, times: int) -> None:
+    _at_once(world, username, WRONG, address, times)
+
+
+@when(parsers.parse('"{username:w}" 从地址 "{address}" 同时用正确密码登录 {times:d} 次'))
+def parallel_successes(world: World, username: str, address: str, times: int) -> None:
+    _at_once(world, username, PASSWORD, address, times)
+
+
+@then(parsers.parse("{times:d} 次全部登录成功"))
+def all_signed_in(world: World, times: int) -> None:
+    assert world.result == Counter({"signed in": times})
 
 
 @then(parsers.parse("其中 {failed:d} 次因密码错误被拒绝，{locked:d} 次因锁定被拒绝"))

@@ -3,9 +3,10 @@
 Attempts are events like any other so that auditors see who came in, from
 where, and who was turned away; the lockout after repeated failures is
 counted from them (``tracker.services.sign_ins``).  An attempt is recorded
-before the password is checked and decided after: the lockout counts the
-undecided attempts ahead of it in the log too, so parallel guesses cannot
-all pass the check before any of them is counted.  A username that could
+before the password is checked and decided after: only failures lock, but
+an attempt that the undecided attempts ahead of it in the log could lock
+waits until they are decided, so parallel guesses cannot all pass the check
+before any of them is counted.  A username that could
 be an account's is kept as typed (lower case); anything else is kept as
 "[invalid]", since people type passwords into the username field.
 """

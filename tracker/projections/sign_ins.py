@@ -3,8 +3,9 @@
 One row per attempt, keyed by the attempt, placed by the log position at
 which it was recorded (before its password was checked) and updated when it
 is decided.  The lockout rule (``tracker.services.sign_ins``) asks for the
-failed and undecided attempts of a username or an address that lie ahead of
-a given position in the log: the log's order is total, so two attempts
+failed attempts of a username or an address that lie ahead of a given
+position in the log, and, to know whether it must wait for them, for the
+failed and still undecided ones: the log's order is total, so two attempts
 recorded at the same moment, or by two workers, still count one after the
 other.  Under a cipher key, usernames and addresses are compared as keyed
 hashes.  Who signed in and out is shown to auditors by the audit trail.
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 
 NAME = "sign_ins"
 TABLE = "sign_in_attempts"
-# Attempts that count towards a lock: failed ones, and those not decided yet.
-COUNTED = (SignInOutcome.FAILED.value, SignInOutcome.PENDING.value)
+# Attempts that lock: failed ones; and those that may yet fail, while they are not decided.
+FAILED = (SignInOutcome.FAILED.value,)
+FAILED_OR_UNDECIDED = (SignInOutcome.FAILED.value, SignInOutcome.PENDING.value)
 
 
 class SignIns(Projection):
@@ -78,19 +80,24 @@ def failures_before(
     position: int,
     limit: int,
     since_success: bool,
+    undecided: bool = False,
 ) -> list[datetime]:
-    """When the last ``limit`` failed or undecided attempts before ``position`` were made.
+    """When the last ``limit`` failed attempts before ``position`` were made.
 
-    Newest first.  With ``since_success`` only those after the last successful
-    sign-in count (the owner of the account came in; an address gets no such
-    reset, or one good account would clear the way for guessing at others).
+    Newest first.  With ``undecided`` the attempts not decided yet count too
+    (what could lock once they are decided).  With ``since_success`` only
+    those after the last successful sign-in count (the owner of the account
+    came in; an address gets no such reset, or one good account would clear
+    the way for guessing at others).
     """
     if column not in ("username", "address"):
         raise ValueError(column)
     table = f"{TABLE}{suffix}"
     value = cursor.sealer.token(value)
-    where = [f"{column} = ?", "outcome IN (?, ?)", "position < ?"]
-    params: list[Any] = [value, *COUNTED, position]
+    outcomes = FAILED_OR_UNDECIDED if undecided else FAILED
+    marks = ", ".join("?" for _ in outcomes)
+    where = [f"{column} = ?", f"outcome IN ({marks})", "position < ?"]
+    params: list[Any] = [value, *outcomes, position]
     if since_success:
         where.append(
             f"position > COALESCE((SELECT MAX(position) FROM {table} "
@@ -103,3 +110,16 @@ def failures_before(
         [*params, limit],
     )
     return [datetime.fromisoformat(row["recorded_at"]) for row in cursor.fetchall()]
+
+
+def undecided_before(cursor: Cursor, suffix: str, *, column: str, value: str, position: int) -> int:
+    """How many attempts of this username or address before ``position`` are not decided yet."""
+    if column not in ("username", "address"):
+        raise ValueError(column)
+    cursor.execute(
+        f"SELECT COUNT(*) AS n FROM {TABLE}{suffix} "
+        f"WHERE {column} = ? AND outcome = ? AND position < ?",
+        [cursor.sealer.token(value), SignInOutcome.PENDING.value, position],
+    )
+    row = cursor.fetchone()
+    return int(row["n"]) if row else 0

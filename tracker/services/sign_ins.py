@@ -8,23 +8,31 @@ minutes).  A username is counted whether or not an account has it, and a
 locked attempt checks no password, so neither the answer nor its time tells
 whether the account exists.
 
-Each attempt is recorded first and then counts the failed and undecided
-attempts ahead of it in the log, so attempts sent in parallel are counted
-one after another: the sixth of forty simultaneous guesses is already locked.
+Only failures lock.  Each attempt is recorded before its password is
+checked, and the failed attempts ahead of it in the log are counted; when
+the attempts ahead that are still undecided could lock it if they failed,
+it first waits until they are decided.  So attempts sent in parallel are
+counted one after another: of forty simultaneous guesses five are checked
+and the rest locked unchecked, while forty simultaneous right passwords all
+get in.  The wait ends, and only the decided attempts count, once none of
+those ahead has been decided for ``pending_wait`` seconds: an attempt whose
+worker stopped before deciding it stays undecided for good.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from tracker.aggregates.sign_in import SessionEnd, SignIn, SignInOutcome, typed_username
 from tracker.clock import SHANGHAI
 from tracker.errors import CaseNotFound, TrackerError
 from tracker.permissions import Principal
-from tracker.projections.sign_ins import NAME, failures_before
+from tracker.projections.sign_ins import NAME, failures_before, undecided_before
 from tracker.services.accounts import AuthenticationFailed
 from tracker.services.base import Service
 
@@ -52,14 +60,29 @@ def locked_until(failures: Sequence[datetime], limit: int, period: timedelta) ->
     return newest + period
 
 
+class Locks(NamedTuple):
+    """What the attempts ahead of one attempt say about a lock on it."""
+
+    by_failures: datetime | None  # the end of the lock its failed attempts set
+    if_undecided_fail: datetime | None  # ... and the undecided ones, were they to fail
+    undecided: int  # how many attempts of its username or address are undecided
+
+
 class SignIns(Service):
+    # An attempt that undecided attempts ahead of it could lock waits for them to be
+    # decided, but no longer than this many seconds without one of them being decided
+    # (an attempt whose worker stopped stays undecided).  Monotonic time, not the
+    # app's clock, which tests hold still.  And how often it looks again.
+    pending_wait = 5.0
+    pending_poll = 0.02
+
     def sign_in(self, username: str, password: str, address: str) -> Session:
         """A session for the right password; each attempt recorded, whatever its outcome."""
         act = self.app.act(typed_username(username))
         community = self.app.accounts.community_of(username)
         attempt = SignIn.attempt(act, username=username, address=address, community=community)
         position = self.app.commit(attempt).position
-        until = self.locked_until(attempt.username, attempt.address, position)
+        until = self._lock(attempt.username, attempt.address, position)
         if until is not None:
             self._decide(attempt, SignInOutcome.LOCKED)
             raise SignInLocked(until=until.astimezone(SHANGHAI).strftime("%H:%M"))
@@ -84,8 +107,26 @@ class SignIns(Service):
         attempt = self._attempt(sign_in_id)
         return attempt is not None and attempt.is_open
 
-    def locked_until(self, username: str, address: str, position: int) -> datetime | None:
-        """The end of a lock on this username or address for the attempt at ``position``."""
+    def _lock(self, username: str, address: str, position: int) -> datetime | None:
+        """The end of the lock real failures set on the attempt at ``position``, if any.
+
+        While undecided attempts ahead of it could still set one, wait until
+        they are decided, or until none of them has been for ``pending_wait``.
+        """
+        locks = self.locks(username, address, position)
+        deadline = time.monotonic() + self.pending_wait
+        while locks.by_failures is None and locks.if_undecided_fail is not None:
+            if time.monotonic() >= deadline:
+                break  # the attempts ahead are stuck: count only those decided
+            time.sleep(self.pending_poll)
+            undecided = locks.undecided
+            locks = self.locks(username, address, position)
+            if locks.undecided < undecided:
+                deadline = time.monotonic() + self.pending_wait
+        return locks.by_failures
+
+    def locks(self, username: str, address: str, position: int) -> Locks:
+        """A lock on this username or address for the attempt at ``position``, as the log has it."""
         settings = self.app.settings
         period = timedelta(minutes=settings.sign_in_lock_minutes)
         # (column, value, failures that lock, counted only since the last success?)
@@ -95,22 +136,31 @@ class SignIns(Service):
         )
         views = self.app.views
         views.refresh()
-        locks = []
+        now = self.app.clock.now()
+        ends: list[datetime | None] = []
+        undecided = 0
         with views.db.read() as cursor:
             suffix = views.suffix(cursor, NAME)
-            for column, value, limit, since_success in counts:
-                failures = failures_before(
-                    cursor,
-                    suffix,
-                    column=column,
-                    value=value,
-                    position=position,
-                    limit=limit,
-                    since_success=since_success,
+            for column, value, _, _ in counts:
+                undecided += undecided_before(
+                    cursor, suffix, column=column, value=value, position=position
                 )
-                locks.append(locked_until(failures, limit, period))
-        now = self.app.clock.now()
-        return max((until for until in locks if until is not None and until > now), default=None)
+            for counted in (False, True):
+                lock_ends = []
+                for column, value, limit, since_success in counts:
+                    failures = failures_before(
+                        cursor,
+                        suffix,
+                        column=column,
+                        value=value,
+                        position=position,
+                        limit=limit,
+                        since_success=since_success,
+                        undecided=counted,
+                    )
+                    lock_ends.append(locked_until(failures, limit, period))
+                ends.append(max((u for u in lock_ends if u is not None and u > now), default=None))
+        return Locks(by_failures=ends[0], if_undecided_fail=ends[1], undecided=undecided)
 
     def _attempt(self, sign_in_id: UUID) -> SignIn | None:
         try:
