@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from tracker.aggregates.petition import Channel, Level
+from tracker.aggregates.petition import Channel, Level, Petition
 from tracker.application import Tracker
 from tracker.money import Money
 from tracker.person import Person
@@ -105,3 +107,33 @@ def assess_fee(
         decided_on=date(2021, 5, 20),
         served_on=date(2021, 5, 25),
     ).case_id
+
+
+# Events as an older version of Tracker could have stored them, for the read models to live with.
+
+
+def record_as_an_older_version_did(app: Tracker, change: Callable[[Any], None]) -> UUID:
+    """A registration whose stored event ``change`` altered after the rules had passed it."""
+    petition = Petition.register(
+        app.act("li"),
+        channel=Channel.LETTER,
+        received_on=app.clock.today(),
+        petitioners=(Person("周敏"),),
+        headcount=1,
+        community="xinmin",
+        category="奖励扶助",
+        summary="奖励未兑现",
+        lodged_level=Level.SUB_DISTRICT,
+        competent_level=Level.SUB_DISTRICT,
+    )
+    change(petition.pending_events[0])
+    app.save(petition)
+    return petition.id
+
+
+def with_nul(event: Any) -> None:
+    object.__setattr__(event, "summary", "奖励\x00未兑现")
+
+
+def without_summary(event: Any) -> None:
+    object.__delattr__(event, "summary")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tracker.errors import InvalidValue, MissingValue
 from tracker.resident_id import ResidentId
+from tracker.text import clean
 
 
 def mask_name(name: str) -> str:
@@ -21,9 +22,7 @@ class Person:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
             raise InvalidValue(field="name", problem="text is required")
-        name = " ".join(self.name.split())
-        if not name:
-            raise MissingValue(field="name")
+        name = clean("name", self.name, required=True)
         if self.id_number is not None and not isinstance(self.id_number, ResidentId):
             raise InvalidValue(field="id_number", problem="a checked resident ID number")
         object.__setattr__(self, "name", name)

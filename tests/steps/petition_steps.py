@@ -7,6 +7,7 @@ from datetime import date
 from pytest_bdd import given, parsers, then, when
 
 from tests.steps.world import World
+from tests.story import record_as_an_older_version_did, without_summary
 from tracker.aggregates.petition import Channel, Level, Outcome, Satisfaction
 from tracker.person import Person
 from tracker.resident_id import ResidentId
@@ -55,11 +56,13 @@ def _register(
     competent: str = "街道",
     id_number: str | None = None,
     community: str | None = None,
+    name: str = "王芳",
+    summary: str = "反映独生子女父母奖励未兑现",
 ) -> None:
     who = world.user(username)
 
     def command() -> object:
-        person = Person("王芳", ResidentId.parse(id_number) if id_number else None)
+        person = Person(name, ResidentId.parse(id_number) if id_number else None)
         recorded = world.app.petitions.register(
             who,
             channel=channel,
@@ -68,7 +71,7 @@ def _register(
             headcount=headcount,
             community=community or who.community or "xinmin",
             category="计生政策",
-            summary="反映独生子女父母奖励未兑现",
+            summary=summary,
             lodged_level=LEVELS[lodged],
             competent_level=LEVELS[competent],
         )
@@ -127,6 +130,54 @@ def register_with_id(
 )
 def register_for(world: World, username: str, community: str, day: str, channel: Channel) -> None:
     _register(world, username, day, channel, community=community)
+
+
+# Characters a scenario cannot show, written by name.
+UNSEEN = {"<NUL>": "\x00", "<ESC>": "\x1b", "<全角空格>": "\u3000", "<换行>": "\r\n"}
+
+
+def typed(text: str) -> str:
+    for name, character in UNSEEN.items():
+        text = text.replace(name, character)
+    return text
+
+
+TYPED_FIELDS = {"摘要": "summary", "信访人姓名": "name"}
+
+
+@when(
+    parsers.parse(
+        '"{username:w}" 登记一件 {day} 收到的{channel:Channel}，{field}为 "{text}"',
+        extra_types=EXTRA,
+    )
+)
+def register_typed(
+    world: World, username: str, day: str, channel: Channel, field: str, text: str
+) -> None:
+    if TYPED_FIELDS[field] == "name":
+        _register(world, username, day, channel, name=typed(text))
+    else:
+        _register(world, username, day, channel, summary=typed(text))
+
+
+@when(
+    parsers.parse(
+        '"{username:w}" 登记一件 {day} 收到的{channel:Channel}，'
+        '信访人姓名为 {n:d} 个 "{character}"',
+        extra_types=EXTRA,
+    )
+)
+def register_long_name(
+    world: World, username: str, day: str, channel: Channel, n: int, character: str
+) -> None:
+    _register(world, username, day, channel, name=character * n)
+
+
+@then(parsers.parse('该件信访人姓名为 "{name}"，摘要为 "{summary}"'))
+def kept_text(world: World, name: str, summary: str) -> None:
+    case = world.app.petitions.get(world.user("li"), world.case)
+    assert [person.name for person in case.petitioners] == [name]
+    assert case.summary == summary.replace("<换行>", "\n")
 
 
 @when(parsers.parse('该件记为 "{name}"'))
@@ -337,3 +388,8 @@ def correct_received_on(world: World, username: str, day: str, reason: str) -> N
             world.user(username), world.case, reason, {"received_on": date.fromisoformat(day)}
         )
     )
+
+
+@given("库中有一条旧版本记下的、缺少摘要的信访件登记")
+def an_old_registration_without_summary(world: World) -> None:
+    world.cases["current"] = record_as_an_older_version_did(world.app, without_summary)

@@ -6,13 +6,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
 
 from tracker.clock import SHANGHAI
 from tracker.errors import DateOutOfOrder, FutureDate, InvalidValue, MissingValue, WrongStage
 from tracker.person import Person
+from tracker.text import clean, clean_fields
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,7 @@ def require_text(field: str, value: object) -> str:
     """Refuse blank free text: a reason nobody wrote is no reason."""
     if not isinstance(value, str):
         raise InvalidValue(field=field, problem="text is required")
-    text = value.strip()
-    if not text:
-        raise MissingValue(field=field)
-    return text
+    return clean(field, value, required=True)
 
 
 def require_date(field: str, value: object) -> date:
@@ -71,7 +69,12 @@ def require_order(field: str, value: object, earlier_field: str, earlier: date |
 
 def require_int(field: str, value: object, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise InvalidValue(field=field, problem=f"a whole number from {minimum} to {maximum}")
+        raise InvalidValue(
+            field=field,
+            problem="a whole number from {minimum} to {maximum}",
+            minimum=minimum,
+            maximum=maximum,
+        )
     return value
 
 
@@ -101,7 +104,8 @@ def require_member(kind: type[E], field: str, value: object) -> E:
     try:
         return kind(value)
     except ValueError:
-        raise InvalidValue(field=field, problem=f"not one of {[m.value for m in kind]}") from None
+        choices = ", ".join(str(member.value) for member in kind)
+        raise InvalidValue(field=field, problem="not one of {choices}", choices=choices) from None
 
 
 class TrackedAggregate(Aggregate):
@@ -129,6 +133,16 @@ class TrackedAggregate(Aggregate):
     def _trigger(self, event_class: type[Aggregate.Event], act: Act, **fields: Any) -> None:
         self.trigger_event(event_class, actor=act.actor, timestamp=act.at, **fields)
 
+    # Every event's text passes ``tracker.text``'s rule on its way to the store, whichever
+    # command made it: a field a command forgot to check cannot carry a NUL into the store.
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Self:
+        return super()._create(event_class, id=id, **clean_fields(kwargs))
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, **clean_fields(kwargs))
+
     # The stages in which each command may be given; a command not listed has no stage rule.
     STAGE_GATES: ClassVar[Mapping[str, frozenset[Any]]] = {}
 
@@ -155,7 +169,9 @@ class TrackedAggregate(Aggregate):
             try:
                 new = validator(value)
             except (TypeError, ValueError):
-                raise InvalidValue(field=field, problem=f"{value!r} is not a valid value") from None
+                raise InvalidValue(
+                    field=field, problem="{value} is not a valid value", value=repr(value)
+                ) from None
             if new != getattr(self, field):
                 normalised[field] = new
         if not normalised:
