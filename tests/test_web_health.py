@@ -19,10 +19,14 @@ def test_health_reads_the_store(store: Settings, monkeypatch: pytest.MonkeyPatch
         response = httpx.get(f"{base}/health")
         home = httpx.get(f"{base}/", follow_redirects=False)
     assert response.status_code == 200
-    assert response.json() == {
+    health = response.json()
+    assert health == {
         "status": "ok",
         "store": "postgresql" if store.is_postgres else "sqlite",
         "events": 2,  # the first admin and its claim
+        "lag": dict.fromkeys(health["lag"], 0),
+        "stopped": [],
     }
+    assert {"case_index", "accounts", "sign_ins"} <= set(health["lag"])
     assert home.status_code == 303
     assert home.headers["location"] == "/login?next=%2F"

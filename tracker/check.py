@@ -18,6 +18,8 @@ from tracker.aggregates.petition import Petition
 from tracker.periods import Period
 from tracker.projections import approval_facts, fee_facts, petition_reports
 from tracker.projections.case_index import PERSONAL, opened, row_for
+from tracker.projections.database import UNAVAILABLE, as_stored
+from tracker.projections.failures import describe
 from tracker.projections.reporting import replay
 
 if TYPE_CHECKING:
@@ -70,8 +72,18 @@ class Checker:
         self.communities = [c.code for c in app.policy.communities]
 
     def run(self, on_step: Callable[[str], None] = lambda _: None) -> list[Difference]:
+        """Every difference found; a read model stopped by an event, or events that cannot
+        be replayed, are differences too (reported, never a crash of the check)."""
         self.app.views.refresh()
-        differences: list[Difference] = []
+        differences = [
+            Difference(
+                f"read model {failure.name} stopped before the event at position "
+                f"{failure.position} (since {failure.failed_at:%Y-%m-%d %H:%M} UTC)",
+                "stopped",
+                failure.error,
+            )
+            for failure in self.app.views.failures()
+        ]
         for name, step in (
             ("case index", self.case_index),
             ("petition figures", self.petition_figures),
@@ -79,7 +91,14 @@ class Checker:
             ("approval figures", self.approval_figures),
         ):
             on_step(name)
-            differences += step()
+            try:
+                differences += step()
+            except UNAVAILABLE:
+                raise
+            except Exception as error:
+                differences.append(
+                    Difference(f"the {name} could not be recomputed", "", describe(error))
+                )
         return differences
 
     def _read(self, name: str, query: Callable[[Cursor, str], Any]) -> Any:
@@ -105,6 +124,8 @@ class Checker:
             view, events = stored.get(case_id), expected.get(case_id)
             if view is not None and events is not None:
                 view = {k: view[k] for k in events}
+            if events is not None:  # as the read models can hold text (no NUL)
+                events = {k: as_stored(v) for k, v in events.items()}
             if view != events:
                 what = f"case index row {case_id}"
                 differences.append(Difference(what, _shown(view, events), _shown(events, view)))

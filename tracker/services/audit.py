@@ -48,7 +48,24 @@ def business_date(kind: str, values: dict[str, Any]) -> date | None:
     return None
 
 
+@dataclass(frozen=True)
+class StoppedReadModel:
+    """A part of the lists and reports that stopped before an event it could not take."""
+
+    name: str
+    position: int  # of the event it stopped before, in the store's log
+    since: datetime
+
+
 class Audit(Service):
+    def stopped_read_models(self, who: Principal) -> list[StoppedReadModel]:
+        """What those who check the records must know: figures that stopped short of the events."""
+        who.require(Action.VERIFY_STORE)
+        return [
+            StoppedReadModel(failure.name, failure.position, failure.failed_at)
+            for failure in self.app.views.failures()
+        ]
+
     def verify(self, who: Principal) -> list[Difference]:
         """Every figure recomputed from the events and compared with the read models.
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from tracker.application import Tracker
-from tracker.permissions import Principal
+from tracker.permissions import Action, Principal
 from tracker.roles import Role
 from web.rendering import render
 from web.security import current_user
@@ -39,6 +39,8 @@ def home(request: Request, who: Annotated[Principal, Depends(current_user)]) -> 
             if item.kind == "petition" and item.stage == "accepted"
         )
         context["unpaid"] = tuple(item for item in app.workload.overdue(who) if item.kind == "fee")
+    if who.may(Action.VERIFY_STORE):
+        context["stopped"] = app.audit.stopped_read_models(who)
     if Role.AUDITOR in who.roles:
         context["activity"] = app.audit_feed.feed(who, per_page=15)
     if Role.ADMIN in who.roles:
