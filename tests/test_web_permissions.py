@@ -169,11 +169,9 @@ def api(kind: str, command: str) -> RouteKey:
 
 
 TABLE: dict[RouteKey, Rule | PerCommand] = {
-    # FastAPI's own: the API's description, public by design (web/api.py points to it).
-    ("GET", "/openapi.json"): PUBLIC,
-    ("GET", "/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
-    ("GET", "/redoc"): PUBLIC,
+    # The API's description (web/pages/api_docs.py): for anyone signed in; the schema's 401 is JSON.
+    ("GET", "/openapi.json"): SIGNED_IN,
+    ("GET", "/docs"): SIGNED_IN,
     ("GET", "/health"): PUBLIC,
     # Signing in and out, and the language: open to anyone, session or not.
     ("GET", "/login"): PUBLIC,
@@ -283,7 +281,7 @@ class Probe:
 
     @property
     def is_api(self) -> bool:
-        return self.template.startswith("/api/")
+        return self.template.startswith("/api/") or self.template == "/openapi.json"
 
     @property
     def kind(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from tracker.application import Tracker
 from tracker.errors import TrackerError
+from tracker.projections.runner import RebuildFailed
 from tracker.settings import Settings
 
 cli = typer.Typer(help="Tracker: petitions, second-birth approvals and social-fee cases.")
@@ -112,7 +114,13 @@ def rebuild(
                 def show(done: int, of: int, task: TaskID = task) -> None:
                     progress.update(task, completed=done, total=of or 1)
 
-                app.views.rebuild(each, on_progress=show)
+                try:
+                    app.views.rebuild(each, on_progress=show)
+                except RebuildFailed as failed:
+                    progress.stop()
+                    console.print(f"[red]Not rebuilt:[/red] {failed}", highlight=False)
+                    console.print("The read model being served was left as it was.")
+                    raise typer.Exit(1) from None
     finally:
         app.close()
     console.print(f"Rebuilt {', '.join(names)}")
@@ -202,6 +210,92 @@ def rekey(
         raise typer.Exit(1) from None
     console.print(f"Copied {copied} events into {_store_description(target)}")
     console.print("Check it with `tracker check` under the new settings, then switch to it.")
+
+
+def _store_failures() -> tuple[type[Exception], ...]:
+    """A store that cannot be reached, opened or written: a wrong URL, a missing schema, a disk."""
+    import sqlite3
+
+    import psycopg
+    from eventsourcing.persistence import PersistenceError
+
+    return (PersistenceError, psycopg.Error, sqlite3.Error, OSError)
+
+
+@cli.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (an SQLite database).")],
+    overwrite: Annotated[bool, typer.Option(help="Replace FILE when it exists.")] = False,
+) -> None:
+    """Copy the store's events, as committed at one moment, while the app keeps running.
+
+    No key is needed: encrypted events are copied as they are stored.
+    """
+    from tracker.backup import BackupError, backup
+
+    settings = Settings()
+    try:
+        with console.status(f"Backing up {_store_description(settings)}"):
+            header = backup(settings, file, overwrite=overwrite)
+    except BackupError as error:
+        console.print(f"[red]Refused:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    except _store_failures() as error:
+        console.print(f"[red]Failed:[/red] the store could not be read: {error}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(
+        f"Backed up {header.events} events (to position {header.last_notification_id}) of "
+        f"{_store_description(settings)} into {file}",
+        highlight=False,
+    )
+    console.print(f"SHA-256 of the events: {header.sha256}", highlight=False)
+
+
+@cli.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `tracker backup`.")],
+    to: Annotated[str, typer.Option(help="Database URL of the new, empty store.")],
+) -> None:
+    """Restore a backup into an empty store, then check it as `tracker check` does.
+
+    The new store is read with TRACKER_CIPHER_KEY: the key of the store backed up.
+    """
+    from pydantic import ValidationError
+
+    from tracker.backup import BackupError, RestoredDiffers, restore
+
+    try:
+        target = Settings(database_url=to)
+    except ValidationError as error:
+        console.print(f"[red]Refused:[/red] {error.errors()[0]['msg']}")
+        raise typer.Exit(2) from None
+    try:
+        with console.status("Restoring") as status:
+            restored = restore(file, target, on_step=lambda step: status.update(step.capitalize()))
+    except RestoredDiffers as error:
+        console.print(f"[red]Failed:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    except BackupError as error:
+        console.print(f"[red]Refused:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    except _store_failures() as error:
+        console.print(f"[red]Failed:[/red] the store could not be used: {error}", highlight=False)
+        raise typer.Exit(1) from None
+    header = restored.header
+    console.print(
+        f"Restored {header.events} events (to position {header.last_notification_id}, backed up "
+        f"from {header.store} at {header.taken_at}) into {_store_description(target)}",
+        highlight=False,
+    )
+    for difference in restored.differences:
+        console.print(str(difference), markup=False)
+    if restored.differences:
+        console.print(
+            f"[red]{len(restored.differences)} difference(s)[/red] between the read models and "
+            "the events"
+        )
+        raise typer.Exit(1)
+    console.print("Read models and events agree (台帐、报表、实际三一致)")
 
 
 @cli.command()

@@ -49,7 +49,25 @@ class MissingValue(DomainError):
 
 
 class InvalidValue(DomainError):
+    """``problem`` is fixed text, so that it translates as a whole; a value it names in braces
+    (``"a whole number from {minimum} to {maximum}"``) comes as a parameter of its own."""
+
     template = "{field} is invalid: {problem}"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        shown = {**params, "problem": fill(params.get("problem"), params)}
+        self.args = (self.template.format(**shown),)
+
+
+def fill(text: object, params: dict[str, Any]) -> object:
+    """``text`` with the parameters it names filled in; as it is if it names others."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
 
 
 class PermissionDenied(TrackerError):

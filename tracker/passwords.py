@@ -13,7 +13,9 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
-        raise InvalidValue(field="password", problem=f"at least {MIN_LENGTH} characters")
+        raise InvalidValue(
+            field="password", problem="at least {minimum} characters", minimum=MIN_LENGTH
+        )
     return _hasher.hash(password)
 
 

@@ -40,7 +40,7 @@ class Period:
     def __post_init__(self) -> None:
         top = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
         if not 1 <= self.number <= top or not 1 <= self.year <= 9999:
-            raise InvalidValue(field="period", problem=f"no such {self.kind.value}")
+            raise InvalidValue(field="period", problem="no such period")
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -51,7 +51,9 @@ class Period:
             if found:
                 number = int(found.group(2)) if kind is not PeriodKind.YEAR else 1
                 return cls(kind, int(found.group(1)), number)
-        raise InvalidValue(field="period", problem=f"{text!r} is not 2026-03, 2026-Q1 or 2026")
+        raise InvalidValue(
+            field="period", problem="{text} is not 2026-03, 2026-Q1 or 2026", text=repr(text)
+        )
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

@@ -84,10 +84,12 @@ class Policy(BaseModel):
         for community in self.communities:
             if community.code == code:
                 return community
-        raise InvalidValue(field="community", problem=f"unknown community {code!r}")
+        raise InvalidValue(field="community", problem="unknown community {code}", code=repr(code))
 
     def ground(self, code: str) -> PolicyGround:
         for ground in self.policy_grounds:
             if ground.code == code:
                 return ground
-        raise InvalidValue(field="policy_ground", problem=f"unknown policy ground {code!r}")
+        raise InvalidValue(
+            field="policy_ground", problem="unknown policy ground {code}", code=repr(code)
+        )

@@ -26,11 +26,12 @@ from tracker.errors import (
 from tracker.permissions import Principal
 from tracker.person import Person
 from tracker.resident_id import ResidentId
+from tracker.text import rule_of
 from web import i18n, refusals
 from web.case_forms import FORMS
 from web.forms import CommandForm, Input, parse_inputs
 from web.pages.audit import FeedFilters, trail_of
-from web.pages.case_page import PATHS, end_of, service_for
+from web.pages.case_page import PATHS, known_on, service_for
 from web.pages.cases import CaseFilters
 from web.pages.new_case import form_for
 from web.pages.reports import ReportFilters
@@ -98,7 +99,8 @@ def case(
             "case": render(service.get(who, case_id)),
             "commands": service.commands(who, case_id),
         }
-    return {"case": render(service.get(who, case_id, as_known_on=end_of(as_of))), "commands": []}
+    as_known_on = known_on(as_of, app.clock.today())
+    return {"case": render(service.get(who, case_id, as_known_on=as_known_on)), "commands": []}
 
 
 # -- commands on a case: one route per command, its body made from the form ---------------
@@ -182,7 +184,7 @@ for _kind, _forms in FORMS.items():
 
 
 class PersonIn(BaseModel):
-    name: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=rule_of("name").max_length)
     id_number: str | None = Field(default=None, max_length=18)
 
 
@@ -229,7 +231,8 @@ def report(
     filters: Annotated[ReportFilters, Query()],
 ) -> Any:
     app: Tracker = request.app.state.tracker
-    period, asked = filters.chosen_period(app.clock.today()), filters.options()
+    today = app.clock.today()
+    period, asked = filters.chosen_period(today), filters.options(today)
     if kind == "petitions":
         return render(app.petition_reports.figures(who, period, **asked))
     if kind == "fees":

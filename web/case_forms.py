@@ -156,7 +156,7 @@ PETITION: dict[str, CommandForm] = {
                 _optional("received_on", N_("Received on"), "date"),
                 _optional("channel", N_("Channel"), "choice", choices=CHANNELS, enum=Channel),
                 _optional("headcount", N_("Headcount"), "int"),
-                _optional("category", N_("Category"), max_length=50),
+                _optional("category", N_("Category")),
                 _optional("summary", N_("Summary"), "textarea"),
                 _optional("lodged_level", N_("Lodged at level"), "choice", choices=LEVELS),
                 _optional("competent_level", N_("Competent level"), "choice", choices=LEVELS),
@@ -276,7 +276,7 @@ FEE: dict[str, CommandForm] = {
         CommandForm(
             "correct",
             CORRECTION_NOTE,
-            (_optional("decision_number", N_("Decision number"), max_length=60), REASON),
+            (_optional("decision_number", N_("Decision number")), REASON),
             call=_correct,
         ),
     )

@@ -22,7 +22,12 @@ from babel.messages.pofile import read_po, write_po
 
 import tracker
 from tracker import money, resident_id
+from tracker.aggregates.approval import SecondBirthApproval as Approval
+from tracker.aggregates.fee_collection import FeeCollection as Fee
+from tracker.aggregates.petition import Petition
 from tracker.errors import TrackerError
+from tracker.permissions import Action
+from web.case_forms import FORMS
 from web.i18n import LOCALE_DIR
 
 WEB = Path(__file__).parent
@@ -42,13 +47,14 @@ def _error_classes() -> Iterator[type[TrackerError]]:
         yield cls
 
 
-_PROBLEM = re.compile(r'problem="([^"{]+)"')
+_PROBLEM = re.compile(r'problem="([^"]+)"')
 
 
 def _problems() -> Iterator[tuple[str, str]]:
     """The fixed ``problem`` texts of ``InvalidValue`` refusals, with the file they are in.
 
-    Texts built with values (f-strings) stay English inside the translated template.
+    A value in one is a parameter named in braces (``{maximum}``), filled in after translation;
+    a text built with values (an f-string) would stay English inside the translated template.
     """
     root = Path(tracker.__file__).parent
     for source in sorted(root.rglob("*.py")):
@@ -73,7 +79,19 @@ def messages() -> Catalog:
             catalog.add(cls.template, locations=[(where, 0)], auto_comments=[cls.__name__])
     for text, where in _problems():
         catalog.add(text, locations=[(where, 0)], auto_comments=["problem"])
+    for text, where in _actions():
+        catalog.add(text, locations=[(where, 0)], auto_comments=["action"])
     return catalog
+
+
+def _actions() -> Iterator[tuple[str, str]]:
+    """What a refusal names as the ``action`` without a form to take its title from: each
+    action of the role table, and each command a stage admits that has no form of its own."""
+    for action in Action:
+        yield action.value, "tracker/permissions.py"
+    for kind, aggregate in (("petition", Petition), ("approval", Approval), ("fee", Fee)):
+        for command in sorted(set(aggregate.STAGE_GATES) - set(FORMS[kind])):
+            yield command.replace("_", " "), aggregate.__module__.replace(".", "/") + ".py"
 
 
 def path(locale: str) -> Path:

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from tracker.aggregates.fee_collection import Instalment
 from tracker.errors import TrackerError
 from tracker.money import Money
+from tracker.text import rule_of
 from web.labels import N_
 
 Kind = Literal["date", "text", "textarea", "int", "choice", "money", "schedule", "case"]
@@ -38,7 +39,9 @@ NEED_SCHEDULE = N_("One instalment per line: its due date and amount, such as 20
 
 NEED_CASE = N_("Enter the number of a case, as its page shows it.")
 
-MAX_TEXT = 2000
+# Typed values (dates, numbers, amounts) are short; a schedule has a line per instalment.
+MAX_VALUE = 200
+MAX_SCHEDULE = 2000
 
 
 @dataclass(frozen=True)
@@ -52,16 +55,32 @@ class Input:
     enum: type[Enum] | None = None
     required: bool = True
     today: bool = False  # a date field that starts at today's date
-    max_length: int = 200
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in ("text", "textarea")
+
+    @property
+    def max_length(self) -> int:
+        """What the field may hold: for text, the one rule of ``tracker.text``."""
+        if self.is_text:
+            return rule_of(self.name).max_length
+        return MAX_SCHEDULE if self.kind == "schedule" else MAX_VALUE
 
     def convert(self, raw: str) -> Any:
-        """The typed value, or ``FormError`` with a message id."""
+        """The typed value, or ``FormError`` with a message id.
+
+        Text is passed on as typed: the domain keeps it by ``tracker.text``'s
+        rule (and refuses it beside this field), the same for every way in.
+        """
+        if self.is_text:
+            return raw.strip()
         text = raw.strip()
         if not text:
-            if self.required and self.kind != "text" and self.kind != "textarea":
+            if self.required:
                 raise FormError(NEED_VALUE)
-            return None if self.kind not in ("text", "textarea") else ""
-        if len(text) > (MAX_TEXT if self.kind in ("textarea", "schedule") else self.max_length):
+            return None
+        if len(text) > self.max_length:
             raise FormError(TOO_LONG)
         try:
             if self.kind == "date":

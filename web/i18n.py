@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
 from tracker.clock import SHANGHAI
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, fill
 from tracker.money import Money
 from web.case_forms import FORMS
 from web.labels import STAGES
@@ -63,7 +63,7 @@ def error_message(error: TrackerError, locale: str, fields: Mapping[str, str] | 
     if params.get("stage") in STAGES:
         params["stage"] = catalogue.gettext(STAGES[params["stage"]])
     if isinstance(params.get("problem"), str):
-        params["problem"] = catalogue.gettext(params["problem"])
+        params["problem"] = fill(catalogue.gettext(params["problem"]), params)
     for key in ("field", "earlier_field"):
         if fields and params.get(key) in fields:
             params[key] = catalogue.gettext(fields[params[key]])
@@ -76,10 +76,11 @@ def error_message(error: TrackerError, locale: str, fields: Mapping[str, str] | 
 
 
 def _command(command: str, gettext: Callable[[str], str], locale: str) -> str:
-    """A command as its form calls it (受理, "accept"); one without a form by its name."""
+    """A command as its form calls it (受理, "accept"); one without a form, or an action of
+    the role table ("handle a petition"), by its name's catalogue entry (``web/catalog.py``)."""
     title = next((forms[command].title for forms in FORMS.values() if command in forms), None)
     if title is None:
-        return command.replace("_", " ")
+        return gettext(command.replace("_", " "))
     text = gettext(title)
     return text if locale.startswith("zh") else text[:1].lower() + text[1:]
 

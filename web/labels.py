@@ -168,3 +168,16 @@ FIELDS = {
     "liable_parties": N_("Liable parties"),
     "id_number": N_("ID number"),
 }
+
+
+# The read models, as the parts of the lists and reports that users know them by.
+READ_MODELS = {
+    "case_index": N_("the case lists and search"),
+    "petition_facts": N_("the petition figures"),
+    "fee_facts": N_("the social-fee figures"),
+    "approval_facts": N_("the approval figures"),
+    "audit_trail": N_("the audit trail and activity feed"),
+    "workload": N_("the deadlines and workload lists"),
+    "accounts": N_("the account list"),
+    "sign_ins": N_("the sign-in records"),
+}

@@ -37,6 +37,11 @@ def open_case_page(world: World, web_base: str, username: str) -> None:
     world.result = _get(web_base, username, _case_url(world))
 
 
+@when(parsers.parse('"{username:w}" 在网页上打开首页'))
+def open_home(world: World, web_base: str, username: str) -> None:
+    world.result = _get(web_base, username, "/")
+
+
 @when(parsers.parse('"{username:w}" 在网页上打开案件列表'))
 def open_case_list(world: World, web_base: str, username: str) -> None:
     world.result = _get(web_base, username, "/cases")

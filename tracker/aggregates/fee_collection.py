@@ -98,7 +98,9 @@ def _positive(field: str, amount: object) -> Money:
     if not isinstance(amount, Money):
         raise InvalidValue(field=field, problem="an amount of money is required")
     if not 0 < amount.fen <= MAX_AMOUNT.fen:
-        raise InvalidValue(field=field, problem=f"more than zero and at most {MAX_AMOUNT}")
+        raise InvalidValue(
+            field=field, problem="more than zero and at most {maximum}", maximum=MAX_AMOUNT
+        )
     return amount
 
 

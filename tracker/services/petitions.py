@@ -10,7 +10,7 @@ from tracker.aggregates.account import Account
 from tracker.aggregates.petition import Channel, Level, Outcome, Petition, Satisfaction
 from tracker.application import Recorded
 from tracker.disclosure import disclosure_for
-from tracker.errors import CaseNotFound, InvalidValue
+from tracker.errors import InvalidValue, TrackerError
 from tracker.permissions import Action, Principal
 from tracker.person import Person
 from tracker.roles import Role
@@ -127,8 +127,10 @@ class Petitions(CaseService[Petition]):
         petition = self._load(who, case_id, "assign", expected_version)
         try:
             officer = self.app.load(Account, Account.id_for(assignee), None)
-        except (CaseNotFound, InvalidValue):
-            raise InvalidValue(field="assignee", problem=f"no account {assignee!r}") from None
+        except TrackerError:  # no such account, or no name an account could have
+            raise InvalidValue(
+                field="assignee", problem="no account {name}", name=repr(assignee)
+            ) from None
         if not (officer.active and Role.OFFICER in officer.roles) or (
             officer.community not in (None, petition.community)
         ):

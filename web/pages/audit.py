@@ -20,6 +20,7 @@ from tracker.clock import SHANGHAI
 from tracker.errors import CaseNotFound
 from tracker.permissions import Principal
 from tracker.projections.audit_trail import AuditPage, AuditRow
+from tracker.spreadsheet_safety import as_text_cell
 from web import labels
 from web.pages.case_page import KINDS, KindPath, case_url, end_of, service_for
 from web.query import QueryFilters
@@ -71,7 +72,10 @@ def trail_csv(
     case_id: UUID,
     who: Annotated[Principal, Depends(current_user)],
 ) -> Response:
-    """One line per field an event changed (or one per event that changed none)."""
+    """One line per field an event changed (or one per event that changed none).
+
+    Text a user typed is written so that a spreadsheet shows it and runs nothing.
+    """
     app: Tracker = request.app.state.tracker
     rows = trail_of(app, who, KINDS[kinds], case_id)
     out = io.StringIO()
@@ -91,7 +95,7 @@ def trail_csv(
             tail = (
                 [] if change is None else [change.field, _cell(change.before), _cell(change.after)]
             )
-            writer.writerow(head + tail)
+            writer.writerow([as_text_cell(c) if isinstance(c, str) else c for c in head + tail])
     # A byte-order mark, so that spreadsheet programs read the Chinese text as UTF-8.
     return Response(
         "\ufeff" + out.getvalue(),
@@ -160,8 +164,8 @@ class FeedFilters(QueryFilters):
             kind=self.kind,
             community=self.community,
             event_type=self.event_type,
-            recorded_from=None if self.recorded_from is None else start_of(self.recorded_from),
-            recorded_to=None if self.recorded_to is None else end_of(self.recorded_to),
+            recorded_from=_since(self.recorded_from),
+            recorded_to=_until(self.recorded_to),
             page=self.page,
             per_page=per_page,
         )
@@ -188,6 +192,18 @@ def feed(
 
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time(), SHANGHAI)
+
+
+# The calendar's first and last days bound nothing (every event lies between them), and
+# their edges in Shanghai fall outside the times Python can write in UTC: no bound at all.
+
+
+def _since(day: date | None) -> datetime | None:
+    return None if day is None or day == date.min else start_of(day)
+
+
+def _until(day: date | None) -> datetime | None:
+    return None if day is None or day == date.max else end_of(day)
 
 
 @router.post("/audit/check", include_in_schema=False, dependencies=[Depends(check_csrf)])

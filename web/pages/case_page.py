@@ -9,6 +9,7 @@ gets the whole page, or a redirect.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,7 +24,7 @@ from tracker.permissions import Principal
 from web import i18n
 from web.case_forms import FORMS
 from web.forms import CommandForm, field_of
-from web.labels import FIELDS
+from web.labels import FIELDS, N_
 from web.rendering import is_htmx, render
 from web.security import check_csrf, current_user
 
@@ -33,10 +34,26 @@ PATHS = {"petition": "petitions", "approval": "approvals", "fee": "fees"}
 KINDS = {path: kind for kind, path in PATHS.items()}
 KindPath = Annotated[str, Path(pattern="^(petitions|approvals|fees)$")]
 
+FORM_INCOMPLETE = N_("The form is incomplete. Reload the page and try again.")
+# The version a form carries: ASCII digits ("²" is a digit to ``str.isdigit``, not to ``int``),
+# few enough to be a version and to fit every store's integers.
+VERSION = re.compile(r"[0-9]{1,18}")
+
 
 def end_of(day: date) -> datetime:
     """The last moment of a day in Shanghai: "as known on" a day means at its end."""
     return datetime.combine(day + timedelta(days=1), time(), SHANGHAI) - timedelta(microseconds=1)
+
+
+def known_on(as_of: date, today: date) -> datetime:
+    """The moment a case or a report "as known on" ``as_of`` is read at: the end of that day.
+
+    A later day than ``today`` is refused: it has not ended yet (and the calendar's last
+    day has no end that can be written).
+    """
+    if as_of > today:
+        raise FutureDate(field="as_of", value=as_of)
+    return end_of(as_of)
 
 
 def case_url(kind: str, case_id: UUID | str) -> str:
@@ -67,15 +84,14 @@ def _page(
         case = service.get(who, case_id)
         forms = [FORMS[kind][c] for c in service.commands(who, case_id) if c in FORMS[kind]]
     else:
-        if as_of > app.clock.today():
-            raise FutureDate(field="as_of", value=as_of)
-        case = service.get(who, case_id, as_known_on=end_of(as_of))
+        case = service.get(who, case_id, as_known_on=known_on(as_of, app.clock.today()))
         forms = []
     context: dict[str, Any] = {
         "who": who,
         "kind": kind,
         "case": case,
         "forms": forms,
+        "unshown": _unshown(kind, failed, forms),
         "action_base": case_url(kind, case_id),
         "failed": failed,
         "as_of": as_of,
@@ -83,6 +99,25 @@ def _page(
         "today": app.clock.today() if as_of is None else as_of,
     }
     return render(request, f"case_{kind}.html", context, status_code=status_code)
+
+
+def _unshown(
+    kind: str,
+    failed: tuple[str, dict[str, str], dict[str, str], str | None] | None,
+    forms: list[CommandForm],
+) -> dict[str, Any] | None:
+    """A refused command whose form the page no longer offers (its stage has passed, say):
+    its title, message and field errors (with their labels), to show above the forms."""
+    if failed is None or failed[0] in {form.command for form in forms}:
+        return None
+    command, _, errors, message = failed
+    form = FORMS[kind][command]
+    labels = {item.name: item.label for item in form.inputs}
+    return {
+        "title": form.title,
+        "message": message,
+        "errors": [(labels.get(name, name), text) for name, text in errors.items()],
+    }
 
 
 @router.get("/{kinds}/{case_id}", include_in_schema=False)
@@ -139,7 +174,7 @@ def _run(
     message: str | None = None
     status = 422
     if version is None:
-        message = _text(request, "The form is incomplete. Reload the page and try again.")
+        message = _text(request, FORM_INCOMPLETE)
     elif not errors:
         try:
             form.run(service, who, case_id, values, version)
@@ -182,4 +217,4 @@ def _run(
 
 
 def _version(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if VERSION.fullmatch(raw) else None

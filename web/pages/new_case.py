@@ -108,7 +108,7 @@ def form_for(app: Tracker, who: Principal, kind: str) -> NewCaseForm:
                 Input("received_on", N_("Received on"), "date", today=True),
                 Input("headcount", N_("Headcount"), "int"),
                 community,
-                Input("category", N_("Category"), max_length=50),
+                Input("category", N_("Category")),
                 Input("summary", N_("Summary"), "textarea"),
                 Input("lodged_level", N_("Lodged at level"), "choice", LEVELS),
                 Input("competent_level", N_("Competent level"), "choice", LEVELS),
@@ -138,7 +138,7 @@ def form_for(app: Tracker, who: Principal, kind: str) -> NewCaseForm:
         N_("Liable parties"),
         2,
         (
-            Input("decision_number", N_("Decision number"), max_length=60),
+            Input("decision_number", N_("Decision number")),
             community,
             Input("amount", N_("Amount (yuan)"), "money"),
             Input("decided_on", N_("Decided on"), "date"),
@@ -167,7 +167,10 @@ def _people(
         if not name:
             errors[f"name_{row}"] = i18n.translations(locale).gettext("This field is required.")
             continue
-        people.append(Person(name, resident))
+        try:
+            people.append(Person(name, resident))
+        except TrackerError as error:
+            errors[f"name_{row}"] = i18n.error_message(error, locale, {"name": N_("Name")})
     return tuple(people)
 
 

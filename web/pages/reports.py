@@ -17,7 +17,7 @@ from pydantic import Field
 from tracker.application import Tracker
 from tracker.permissions import Principal
 from tracker.projections.reporting import Ratio
-from web.pages.case_page import end_of
+from web.pages.case_page import known_on
 from web.query import QueryFilters
 from web.rendering import render
 from web.security import current_user
@@ -39,12 +39,12 @@ class ReportFilters(QueryFilters):
         """The period asked for; by default the month of ``today``."""
         return self.period or f"{today.year}-{today.month:02d}"
 
-    def options(self) -> dict[str, Any]:
+    def options(self, today: date) -> dict[str, Any]:
         """The keyword arguments every report service takes besides the user and the period."""
         return {
             "community": self.community,
             "report_date": self.report_date,
-            "as_known_on": None if self.as_of is None else end_of(self.as_of),
+            "as_known_on": None if self.as_of is None else known_on(self.as_of, today),
         }
 
 
@@ -65,7 +65,7 @@ def reports(
 ) -> Response:
     app: Tracker = request.app.state.tracker
     period = filters.chosen_period(app.clock.today())
-    asked = filters.options()
+    asked = filters.options(app.clock.today())
     petitions = app.petition_reports.figures(who, period, **asked)
     fees = app.fee_reports.report(who, period, **asked)
     approvals = app.approval_reports.report(who, period, **asked)
