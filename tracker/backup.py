@@ -209,16 +209,8 @@ def _sqlite_rows(connection: sqlite3.Connection) -> Iterator[EventRow]:
 
 def _postgres_connect(settings: Settings) -> tuple[psycopg.Connection[Any], sql.Composed]:
     """A connection to the store's database, and its events table's qualified name."""
-    env = settings.eventsourcing_env()
-    conninfo = psycopg.conninfo.make_conninfo(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-    )
-    schema = env["POSTGRES_SCHEMA"] or "public"  # the library's default too
-    return psycopg.connect(conninfo), sql.SQL("{}.{}").format(
+    schema = settings.eventsourcing_env()["POSTGRES_SCHEMA"] or "public"  # the library's too
+    return psycopg.connect(settings.postgres_conninfo()), sql.SQL("{}.{}").format(
         sql.Identifier(schema), sql.Identifier(EVENTS_TABLE)
     )
 

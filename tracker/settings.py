@@ -70,6 +70,19 @@ class Settings(BaseSettings):
     def is_postgres(self) -> bool:
         return urlparse(self.database_url).scheme in ("postgresql", "postgres")
 
+    def postgres_conninfo(self) -> str:
+        """A libpq connection string for this PostgreSQL store (the schema is set apart)."""
+        from psycopg.conninfo import make_conninfo
+
+        env = self.eventsourcing_env()
+        return make_conninfo(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+        )
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing library's settings for this database URL."""
         url = urlparse(self.database_url)

@@ -248,14 +248,10 @@ def connect_views(settings: Settings) -> ViewDatabase:
     key = settings.cipher_key
     sealer = Sealer(None if key is None else key.get_secret_value())
     if settings.is_postgres:
-        conninfo = psycopg.conninfo.make_conninfo(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-        )
         return PostgresViews(
-            conninfo, env["POSTGRES_SCHEMA"], sealer, float(env["POSTGRES_CONNECT_TIMEOUT"])
+            settings.postgres_conninfo(),
+            env["POSTGRES_SCHEMA"],
+            sealer,
+            float(env["POSTGRES_CONNECT_TIMEOUT"]),
         )
     return SQLiteViews(env["SQLITE_DBNAME"], sealer)
